@@ -1,0 +1,68 @@
+"""Who may see and act on which case. Every view and API endpoint asks here."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+
+from complaints.enums import CASE_STAFF_ROLES, Role
+from complaints.lifecycle import FILER, State
+from complaints.models import Complaint, Filer, User
+
+
+def owns(user: Any, case: Complaint) -> bool:
+    """The monitor filed this case (or it was filed on their account)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if case.created_by_id == user.id:
+        return True
+    return case.filer is not None and case.filer.user_id == user.id
+
+
+def can_view(user: Any, case: Complaint) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.role in CASE_STAFF_ROLES or user.role == Role.ADMIN:
+        return case.status != State.DRAFT or owns(user, case)
+    return owns(user, case)
+
+
+def is_recused(user: Any, case: Complaint) -> bool:
+    """Staff affiliated with a party to the case (a respondent, or the side a filer acts for)."""
+    affiliation = getattr(user, "affiliation_id", None)
+    if affiliation is None:
+        return False
+    parties = set()
+    for r in case.respondents:
+        parties.add(r.id)
+        if r.party_id:
+            parties.add(r.party_id)
+    if case.filer is not None and case.filer.represents_id is not None:
+        parties.add(case.filer.represents_id)
+        if case.filer.represents is not None and case.filer.represents.party_id:
+            parties.add(case.filer.represents.party_id)
+    return affiliation in parties
+
+
+def actors(user: Any, case: Complaint) -> frozenset[str]:
+    """The lifecycle actors `user` counts as on `case` (empty: may not act)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if user.role == Role.MONITOR:
+        return frozenset({FILER}) if owns(user, case) else frozenset()
+    if user.role in CASE_STAFF_ROLES:
+        return frozenset({user.role.value})
+    return frozenset()
+
+
+def visible_cases(user: Any) -> Select[tuple[Complaint]]:
+    """A query of the cases `user` may see."""
+    query = select(Complaint)
+    if user.role == Role.MONITOR:
+        own_filers = select(Filer.id).where(Filer.user_id == user.id)
+        return query.where(or_(Complaint.created_by_id == user.id, Complaint.filer_id.in_(own_filers)))
+    return query.where(or_(Complaint.status != State.DRAFT, Complaint.created_by_id == user.id))
+
+
+def visible_to_filer(history_row: Any) -> bool:
+    return not history_row.internal

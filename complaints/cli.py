@@ -1,0 +1,132 @@
+"""Operators' commands (`flask --app app ...`, CONTRACT.md)."""
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from complaints.db import db
+from complaints.enums import Role
+from complaints.models import User
+from complaints.security import hash_password
+
+
+def demo_password() -> tuple[str, bool]:
+    """COMPLAINTS_DEMO_PASSWORD, or one generated once and kept in the instance folder."""
+    given = os.environ.get("COMPLAINTS_DEMO_PASSWORD")
+    if given:
+        return given, False
+    path = Path(current_app.instance_path) / "demo-password.txt"
+    if path.exists():
+        return path.read_text().strip(), False
+    password = secrets.token_urlsafe(12)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(password + "\n")
+    path.chmod(0o600)
+    return password, True
+
+
+@click.command("seed-demo")
+@click.option("--generated", default=300, show_default=True, help="How many generated cases to add.")
+def seed_demo_command(generated: int) -> None:
+    """Load the 2017 demo election, its accounts and cases (once; a second run changes nothing)."""
+    from complaints.seed import seed_demo
+
+    password, _new = demo_password()
+    session = db.session()
+    loaded = seed_demo(session, password, generated=generated)
+    session.commit()
+    if loaded:
+        click.echo("Loaded the 2017 presidential election demo.")
+    else:
+        click.echo("The demo is already loaded; nothing changed.")
+
+
+@click.command("demo-accounts")
+def demo_accounts_command() -> None:
+    """Print the demo accounts and their password."""
+    from complaints.seed import DEMO_USERS
+
+    password, _new = demo_password()
+    click.echo("Demo accounts (password for all: %s):" % password)
+    for username, role, _name in DEMO_USERS:
+        click.echo(f"  {username:<13} {role.value}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", "full_name", default="", help="Full name shown to others.")
+@click.password_option(prompt=True, confirmation_prompt=True, help="Asked for when not given.")
+def create_user_command(username: str, role: str, full_name: str, password: str) -> None:
+    """Create an account; asks for the password."""
+    session = db.session()
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise click.ClickException(f"User {username!r} already exists.")
+    if len(password) < 10:
+        raise click.ClickException("Use a password of at least 10 characters.")
+    session.add(User(username=username, role=Role(role), full_name=full_name or username,
+                     password_hash=hash_password(password)))
+    session.commit()
+    click.echo(f"Created {username} ({role}).")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """Check the integrity of the case history and the evidence store."""
+
+
+@audit_group.command("verify")
+@click.option("--evidence", is_flag=True, help="Also recompute every stored evidence file's SHA-256.")
+def audit_verify_command(evidence: bool) -> None:
+    """Recompute the history chain; exit 0 only when intact."""
+    from complaints.services.history import verify
+
+    session = db.session()
+    result = verify(session)
+    if not result.ok:
+        click.echo(f"BROKEN: {result.reason} (first bad row: seq {result.first_bad_seq}, id {result.first_bad_id})",
+                   err=True)
+        sys.exit(1)
+    click.echo(f"History chain intact: {result.rows} rows.")
+    if evidence:
+        from complaints.services import evidence_store
+
+        bad = evidence_store.verify_all(session, current_app.config["EVIDENCE_DIR"])
+        if bad:
+            for line in bad:
+                click.echo(f"BROKEN evidence: {line}", err=True)
+            sys.exit(1)
+        click.echo("Evidence files intact.")
+
+
+@click.group("deadlines")
+def deadlines_group() -> None:
+    """The statutory clocks."""
+
+
+@deadlines_group.command("sweep")
+def deadlines_sweep_command() -> None:
+    """Mark overdue cases and escalate them; close cases whose appeal window ran out."""
+    from complaints.services.cases import sweep
+
+    session = db.session()
+    totals = {"overdue": 0, "closed": 0}
+    while True:
+        counts = sweep(session)
+        session.commit()
+        for k, v in counts.items():
+            totals[k] += v
+        if not any(counts.values()):
+            break
+    click.echo(f"Marked {totals['overdue']} case(s) overdue; closed {totals['closed']} case(s).")
+
+
+def init_app(app: Flask) -> None:
+    for command in (seed_demo_command, demo_accounts_command, create_user_command, audit_group, deadlines_group):
+        app.cli.add_command(command)

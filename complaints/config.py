@@ -1,0 +1,74 @@
+"""Settings from the environment (CONTRACT.md, Configuration)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _sqlite_url(url: str) -> str:
+    """Make a relative SQLite path relative to the project, not the working directory."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith("sqlite:////") and ":memory:" not in url:
+        path = ROOT / url[len(prefix):]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return prefix + str(path)
+    return url
+
+
+def from_env(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config. Outside demo and development mode SECRET_KEY is required."""
+    env = os.environ.get("COMPLAINTS_ENV", "demo").strip().lower()
+    overrides = dict(overrides or {})
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret:
+        if env not in {"demo", "development", "test"}:
+            raise ConfigError("SECRET_KEY must be set when COMPLAINTS_ENV is "
+                              f"'{env}' (only demo and development generate one).")
+        secret = secrets.token_hex(32)
+    evidence_dir = Path(os.environ.get("EVIDENCE_DIR", str(INSTANCE / "evidence")))
+    if not evidence_dir.is_absolute():
+        evidence_dir = ROOT / evidence_dir
+    mb = 1024 * 1024
+    file_cap = int(os.environ.get("EVIDENCE_MAX_FILE_MB", "50")) * mb
+    case_cap = int(os.environ.get("EVIDENCE_MAX_CASE_MB", "200")) * mb
+    config: dict[str, Any] = {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret,
+        "DATABASE_URL": _sqlite_url(os.environ.get("DATABASE_URL", "sqlite:///instance/complaints.db")),
+        "EVIDENCE_DIR": str(evidence_dir),
+        "EVIDENCE_MAX_FILE": file_cap,
+        "EVIDENCE_MAX_CASE": case_cap,
+        # One request may carry several files up to the per-complaint cap, plus the form.
+        "MAX_CONTENT_LENGTH": case_cap + 2 * mb,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "LOGIN_ATTEMPTS": os.environ.get("LOGIN_RATE_LIMIT", "5 per 15 minutes"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", env == "production"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Bishkek",
+        "LANGUAGES": ["en", "ru", "ky"],
+        "PASSWORD_HASH_CHEAP": False,
+    }
+    config.update(overrides)
+    return config

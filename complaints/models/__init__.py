@@ -1,0 +1,16 @@
+"""Typed SQLAlchemy models, one module per aggregate. Importing this package
+registers every table on `Base.metadata` (Alembic's env.py relies on it)."""
+from complaints.db import Base
+from complaints.models.complaint import (Allegation, Appeal, CaseLink, CaseNote, Complaint, ComplaintRespondent,
+                                         Decision, RespondentNotice, Sanction)
+from complaints.models.election import Category, District, Election, Precinct, Region
+from complaints.models.evidence import Evidence
+from complaints.models.history import CaseHistory, HistoryHead, IdempotencyKey
+from complaints.models.party import Filer, Respondent
+from complaints.models.user import ApiToken, User
+
+__all__ = [
+    "Base", "Allegation", "Appeal", "CaseLink", "CaseNote", "Complaint", "ComplaintRespondent", "Decision",
+    "RespondentNotice", "Sanction", "Category", "District", "Election", "Precinct", "Region", "Evidence",
+    "CaseHistory", "HistoryHead", "IdempotencyKey", "Filer", "Respondent", "ApiToken", "User",
+]

@@ -1,0 +1,72 @@
+"""Passwords (argon2), the login throttle, and the response headers every page gets."""
+from __future__ import annotations
+
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+_default = PasswordHasher()
+#: Tests hash thousands of passwords: cheap parameters there, the library's defaults elsewhere.
+_cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def _hasher() -> PasswordHasher:
+    try:
+        return _cheap if current_app.config.get("PASSWORD_HASH_CHEAP") else _default
+    except RuntimeError:
+        return _default
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return _hasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+#: Burn the same time on unknown users as on known ones.
+_DUMMY_HASH = _default.hash("not a real password")
+
+
+def dummy_verify(password: str) -> None:
+    verify_password(_DUMMY_HASH, password)
+
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+
+
+def login_key() -> str:
+    """Throttle per account and address together."""
+    username = (request.form.get("username") or "").strip().casefold()[:64]
+    return f"login:{username}:{get_remote_address()}"
+
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        if request.path.startswith(("/cases", "/complaints", "/dashboard", "/api")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+__all__ = ["hash_password", "verify_password", "dummy_verify", "limiter", "login_key", "init_app", "Any"]

@@ -1,0 +1,21 @@
+"""The HTML side of the product: one blueprint per area."""
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+#: Each module exposes `bp`; order matters only for readability.
+BLUEPRINT_MODULES = [
+    "complaints.web.main",
+    "complaints.web.auth",
+    "complaints.web.cases",
+]
+
+
+def register_web(app: Flask) -> None:
+    from complaints.web import filters
+
+    filters.init_app(app)
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(name).bp)

@@ -1,0 +1,113 @@
+"""Logging in and out, the current user, and the role check used by every view."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from complaints.db import db
+from complaints.models import User
+from complaints.security import dummy_verify, limiter, login_key, verify_password
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please log in to see this page.")
+login_manager.session_protection = "strong"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    """Log in first; then 403 unless the user has one of `roles`."""
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped  # type: ignore[return-value]
+    return decorator
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no protocol-relative trick."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def home_for(user: User) -> str:
+    if user.role == "monitor":
+        return url_for("main.index")
+    return url_for("main.index")
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_ATTEMPTS"])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, key_func=login_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code != 302)
+@limiter.limit("30 per minute", methods=["POST"])
+def login() -> Any:
+    form = LoginForm()
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(home_for(current_user))
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is not None and user.is_active and verify_password(user.password_hash, form.password.data):
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
+        if user is None:
+            dummy_verify(form.password.data or "")
+        form.password.errors = [_("Unknown username or wrong password.")]
+        return render_template("auth/login.html", form=form), 200
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout() -> Any:
+    if request.method == "POST":
+        logout_user()
+        flash(_("You are logged out."), "success")
+        return redirect(url_for("main.index"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    return render_template("auth/logout.html")

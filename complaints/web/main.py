@@ -1,0 +1,35 @@
+"""The home page, the language switch and the health check."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from complaints.db import db
+from complaints.web.auth import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index() -> Any:
+    return render_template("index.html", user=current_user)
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code: str) -> Any:
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/healthz")
+def healthz() -> Any:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        current_app.logger.warning("health check failed: %s", exc)
+        return jsonify(status="unavailable", database="error"), 503
+    return jsonify(status="ok", database="ok")
