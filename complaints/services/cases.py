@@ -48,6 +48,16 @@ def tracking_code_matches(case: Complaint, code: str) -> bool:
     return secrets.compare_digest(case.tracking_code_hash, hash_tracking_code(code))
 
 
+#: Called as fn(session, case, action, from_state, to_state) after every change to a case,
+#: in the same transaction (e.g. to keep dashboard aggregates current).
+ON_CHANGE: list[Callable[[Session, Complaint, str, str | None, str], None]] = []
+
+
+def _changed(session: Session, case: Complaint, action: str, from_state: str | None, to_state: str) -> None:
+    for listener in ON_CHANGE:
+        listener(session, case, action, from_state, to_state)
+
+
 # --------------------------------------------------------------------------- filing
 
 @dataclass
@@ -201,6 +211,7 @@ def create_complaint(session: Session, data: ComplaintInput, *, filer: Filer | N
     session.flush()
     history.append(session, case, actor=actor, action=Action.CREATE.value, from_state=None,
                    to_state=State.DRAFT.value, payload={"channel": channel.value})
+    _changed(session, case, Action.CREATE.value, None, State.DRAFT.value)
     return case
 
 
@@ -868,6 +879,7 @@ def apply_action(session: Session, case: Complaint, action: Action | str, actor:
     after = data.get("_after")
     if callable(after):
         after()
+    _changed(session, case, action.value, from_state.value, case.status.value)
     return ActionResult(case=case, history=row, payload=payload, tracking_code=data.get("_tracking_code"))
 
 

@@ -67,7 +67,7 @@ NAV = [
     ("monitor.new_complaint", "New complaint", {"monitor"}),
     ("monitor.mine", "My complaints", {"monitor"}),
     ("workflow.queue", "Work queue", {"clerk", "investigator", "commissioner", "admin"}),
-    ("workflow.intake", "Register a complaint", {"clerk"}),
+    ("monitor.intake", "Register a complaint", {"clerk"}),
     ("dashboard.staff", "Dashboard", {"clerk", "investigator", "commissioner", "admin"}),
     ("public.register", "Public register", None),
     ("public.dashboard", "Public dashboard", None),
