@@ -234,12 +234,12 @@ def _actor_for_filing(actor: User | None, case: Complaint) -> frozenset[str] | N
 
 
 def update_draft(session: Session, case: Complaint, data: ComplaintInput, *, actor: User,
-                 expected_version: int | None = None) -> dict[str, Any]:
-    """Change a draft's (or a deficient case's) content: the EDIT action."""
+                 expected_version: int | None = None, filer: Filer | None = None) -> dict[str, Any]:
+    """Change a draft's (or a deficient case's) content, and its filer if given: the EDIT action."""
     errors = _check_references(session, data)
     if errors:
         raise ValidationError("Some fields need attention.", errors)
-    result = apply_action(session, case, Action.EDIT, actor, {"content": data},
+    result = apply_action(session, case, Action.EDIT, actor, {"content": data, "filer": filer},
                           expected_version=expected_version)
     return result.payload
 
@@ -376,6 +376,10 @@ def _edit(session: Session, case: Complaint, data: dict[str, Any], actor: User |
     if not isinstance(content, ComplaintInput):
         raise ValidationError("Nothing to change.")
     changes = _apply_content(session, case, content)
+    filer = data.get("filer")
+    if isinstance(filer, Filer) and filer is not case.filer:
+        changes["filer_id"] = {"from": case.filer_id, "to": filer.id}
+        case.filer = filer
     return {"changes": changes}
 
 

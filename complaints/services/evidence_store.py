@@ -1,0 +1,411 @@
+"""The evidence store: files streamed in, hashed, sniffed and kept content-addressed
+under EVIDENCE_DIR; links; and the audit that recomputes every stored file's hash.
+
+A file is written to a temporary file beside the store while its SHA-256 and size are
+computed, synced, then renamed to `ab/cd/<sha256>`. A stored file is never rewritten:
+the same content uploaded again (to another case) reuses it. The original name is
+metadata only. What a photo's metadata says about when and where it was taken is
+recorded as the filer's claim, not as a verified fact."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import puremagic
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from complaints.enums import EvidenceKind
+from complaints.lifecycle import Action
+from complaints.models import Complaint, Evidence, User
+from complaints.services.errors import ValidationError
+
+CHUNK = 64 * 1024
+MB = 1024 * 1024
+
+
+class EvidenceRejected(ValidationError):
+    """A file or link refused at intake. `status`: 413 too large, 415 type not allowed
+    or content and name disagree, 422 empty or already attached."""
+
+    def __init__(self, message: str, status: int = 422, field: str = "evidence") -> None:
+        super().__init__(message, {field: message})
+        self.status = status
+
+
+@dataclass(frozen=True)
+class MediaType:
+    mime: str
+    kind: EvidenceKind
+    extensions: frozenset[str]
+    label: str
+
+
+ALLOWED: dict[str, MediaType] = {m.mime: m for m in (
+    MediaType("image/jpeg", EvidenceKind.PHOTO, frozenset({"jpg", "jpeg", "jpe", "jfif"}), "JPEG"),
+    MediaType("image/png", EvidenceKind.PHOTO, frozenset({"png"}), "PNG"),
+    MediaType("image/heic", EvidenceKind.PHOTO, frozenset({"heic", "heif", "hif"}), "HEIC"),
+    MediaType("video/mp4", EvidenceKind.VIDEO, frozenset({"mp4", "m4v"}), "MP4"),
+    MediaType("video/quicktime", EvidenceKind.VIDEO, frozenset({"mov", "qt"}), "MOV"),
+    MediaType("audio/mpeg", EvidenceKind.AUDIO, frozenset({"mp3", "mpga"}), "MP3"),
+    MediaType("audio/mp4", EvidenceKind.AUDIO, frozenset({"m4a"}), "M4A"),
+    MediaType("audio/ogg", EvidenceKind.AUDIO, frozenset({"ogg", "oga", "opus"}), "OGG"),
+    MediaType("application/pdf", EvidenceKind.DOCUMENT, frozenset({"pdf"}), "PDF"),
+)}
+
+#: What puremagic may call an allowed type (MIME names and extensions it reports).
+_MIME_ALIASES = {
+    "image/jpeg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/png": "image/png",
+    "image/heic": "image/heic", "image/heif": "image/heic", "image/heic-sequence": "image/heic",
+    "video/mp4": "video/mp4", "video/quicktime": "video/quicktime", "audio/mpeg": "audio/mpeg",
+    "audio/mp3": "audio/mpeg", "audio/mp4": "audio/mp4", "audio/x-m4a": "audio/mp4", "audio/ogg": "audio/ogg",
+    "application/ogg": "audio/ogg", "audio/vorbis": "audio/ogg", "audio/x-opus+ogg": "audio/ogg",
+    "application/pdf": "application/pdf",
+}
+_EXT_ALIASES = {ext: m.mime for m in ALLOWED.values() for ext in m.extensions}
+
+#: ISO base media (ftyp) brands, for the HEIC/MP4/MOV/M4A files puremagic does not name.
+_FTYP_BRANDS = {
+    b"heic": "image/heic", b"heix": "image/heic", b"hevc": "image/heic", b"hevx": "image/heic",
+    b"heim": "image/heic", b"heis": "image/heic", b"mif1": "image/heic", b"msf1": "image/heic",
+    b"qt  ": "video/quicktime", b"M4A ": "audio/mp4", b"M4B ": "audio/mp4",
+    b"isom": "video/mp4", b"iso2": "video/mp4", b"mp41": "video/mp4", b"mp42": "video/mp4",
+    b"avc1": "video/mp4", b"M4V ": "video/mp4", b"dash": "video/mp4",
+}
+
+ALLOWED_LABEL = "JPEG, PNG, HEIC, MP4, MOV, MP3, M4A, OGG, PDF"
+
+
+def allowed_extensions() -> list[str]:
+    return sorted(_EXT_ALIASES)
+
+
+def sniff(path: Path, head: bytes) -> MediaType | None:
+    """The allowed media type the content is, or None. Decided by content only."""
+    try:
+        candidates = puremagic.magic_file(str(path))
+    except (puremagic.PureError, ValueError, OSError):
+        candidates = []
+    best: tuple[float, str] | None = None
+    for c in candidates:
+        mime = _MIME_ALIASES.get((c.mime_type or "").lower()) or _EXT_ALIASES.get(c.extension.lstrip(".").lower())
+        if mime and (best is None or c.confidence > best[0]):
+            best = (c.confidence, mime)
+    if best is not None:
+        # puremagic may call an MP4 box a QuickTime one or the other way: the ftyp brand decides.
+        brand = _ftyp_brand(head)
+        if brand is not None and best[1] in ("video/mp4", "video/quicktime", "audio/mp4", "image/heic"):
+            return ALLOWED[brand]
+        return ALLOWED[best[1]]
+    brand = _ftyp_brand(head)
+    return ALLOWED[brand] if brand else None
+
+
+def _ftyp_brand(head: bytes) -> str | None:
+    if len(head) < 12 or head[4:8] != b"ftyp":
+        return None
+    major = _FTYP_BRANDS.get(head[8:12])
+    if major:
+        return major
+    box_len = struct.unpack(">I", head[:4])[0]
+    for i in range(16, min(box_len, len(head)) - 3, 4):
+        compatible = _FTYP_BRANDS.get(head[i:i + 4])
+        if compatible:
+            return compatible
+    return None
+
+
+def _extension(filename: str | None) -> str:
+    name = (filename or "").strip().rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    if "." not in name:
+        return ""
+    return name.rsplit(".", 1)[1].lower()
+
+
+def clean_name(filename: str | None) -> str:
+    """The original name as metadata: no directories, no control characters, at most 255 characters."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[-255:] or "file"
+
+
+def path_for(evidence: Evidence, evidence_dir: str | os.PathLike[str]) -> Path:
+    """Where the evidence's file is stored (it may be missing: see verify_all)."""
+    if not evidence.storage_key:
+        raise ValueError("this evidence is a link, not a file")
+    return Path(evidence_dir) / evidence.storage_key
+
+
+def storage_key(sha256: str) -> str:
+    return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _read(stream: Any, size: int) -> bytes:
+    data = stream.read(size)
+    return data if isinstance(data, bytes) else bytes(data or b"")
+
+
+def intake_file(session: Session, case: Complaint, stream: BinaryIO, filename: str | None, *, actor: User | None,
+                evidence_dir: str | os.PathLike[str], max_file: int, max_case: int,
+                description: str | None = None) -> Evidence:
+    """Store one uploaded file as evidence of `case` and record it in the history.
+
+    Raises EvidenceRejected (413/415/422) and, from the lifecycle, TransitionError when
+    evidence may not be added now."""
+    root = Path(evidence_dir)
+    tmp_dir = root / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    name = clean_name(filename)
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while True:
+                chunk = _read(stream, CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > max_file:
+                    raise EvidenceRejected(
+                        f"“{name}” is larger than {_mb(max_file)}, the limit for one file.", 413)
+                if len(head) < 4096:
+                    head += chunk[:4096 - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if size == 0:
+            raise EvidenceRejected(f"“{name}” is empty.", 422)
+        sha = digest.hexdigest()
+        media = sniff(tmp, head)
+        if media is None:
+            raise EvidenceRejected(
+                f"“{name}” is not a type we accept. Accepted: {ALLOWED_LABEL}.", 415)
+        ext = _extension(name)
+        if ext and ext not in media.extensions:
+            raise EvidenceRejected(
+                f"“{name}” is named .{ext} but its content is {media.label}. Rename it or send the right file.",
+                415)
+        if session.scalar(select(Evidence.id).where(Evidence.complaint_id == case.id,
+                                                    Evidence.sha256 == sha)) is not None:
+            raise EvidenceRejected(f"“{name}” is already attached to this complaint.", 422)
+        total = session.scalar(select(func.coalesce(func.sum(Evidence.size), 0))
+                               .where(Evidence.complaint_id == case.id)) or 0
+        if total + size > max_case:
+            raise EvidenceRejected(
+                f"“{name}” would take this complaint's files past {_mb(max_case)} in all.", 413)
+        key = storage_key(sha)
+        final = root / key
+        if final.exists():
+            tmp.unlink()
+        else:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)
+            os.chmod(final, 0o440)
+            _fsync_dir(final.parent)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    claim = exif_claim(final, case.election.timezone) if media.mime == "image/jpeg" else ExifClaim()
+    evidence = Evidence(complaint_id=case.id, kind=media.kind, sha256=sha, media_type=media.mime, size=size,
+                        storage_key=key, original_name=name, description=(description or "").strip() or None,
+                        captured_at=claim.captured_at, gps_lat=claim.lat, gps_lon=claim.lon, confidential=True,
+                        submitted_by_id=actor.id if actor else None)
+    session.add(evidence)
+    session.flush()
+    _record(session, case, actor, evidence, {
+        "sha256": sha, "media_type": media.mime, "size": size, "original_name": name,
+        "captured_at_claimed": claim.captured_at, "gps_claimed": [claim.lat, claim.lon] if claim.lat is not None
+        else None})
+    return evidence
+
+
+def add_link(session: Session, case: Complaint, url: str, *, actor: User | None,
+             description: str | None = None) -> Evidence:
+    """A link to a publication as evidence (http and https only)."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in url):
+        raise EvidenceRejected(f"“{url[:100]}” is not a web address (http:// or https://).", 422, "links")
+    if len(url) > 2000:
+        raise EvidenceRejected("A link is at most 2000 characters.", 422, "links")
+    if session.scalar(select(Evidence.id).where(Evidence.complaint_id == case.id, Evidence.url == url)) is not None:
+        raise EvidenceRejected(f"“{url[:100]}” is already attached to this complaint.", 422, "links")
+    evidence = Evidence(complaint_id=case.id, kind=EvidenceKind.LINK, url=url,
+                        description=(description or "").strip() or None, confidential=True,
+                        submitted_by_id=actor.id if actor else None)
+    session.add(evidence)
+    session.flush()
+    _record(session, case, actor, evidence, {"url": url})
+    return evidence
+
+
+def _record(session: Session, case: Complaint, actor: User | None, evidence: Evidence,
+            info: dict[str, Any]) -> None:
+    from complaints.services.cases import apply_action
+
+    apply_action(session, case, Action.ADD_EVIDENCE, actor,
+                 {"evidence": {"id": evidence.id, "kind": evidence.kind.value, **info}})
+
+
+def verify_all(session: Session, evidence_dir: str | os.PathLike[str]) -> list[str]:
+    """Recompute every stored file's SHA-256; one line per missing or altered file."""
+    problems: list[str] = []
+    rows = session.execute(select(Evidence.id, Evidence.complaint_id, Evidence.storage_key, Evidence.sha256)
+                           .where(Evidence.storage_key.is_not(None))
+                           .order_by(Evidence.id))
+    checked: dict[str, str | None] = {}
+    for ev_id, case_id, key, sha in rows:
+        where = f"evidence {ev_id} of case {case_id} ({key})"
+        if key not in checked:
+            path = Path(evidence_dir) / key
+            if not path.is_file():
+                checked[key] = None
+            else:
+                digest = hashlib.sha256()
+                with path.open("rb") as f:
+                    for chunk in iter(lambda f=f: f.read(CHUNK), b""):
+                        digest.update(chunk)
+                checked[key] = digest.hexdigest()
+        actual = checked[key]
+        if actual is None:
+            problems.append(f"{where}: file missing")
+        elif actual != sha:
+            problems.append(f"{where}: SHA-256 is {actual}, expected {sha}")
+    return problems
+
+
+def _mb(n: int) -> str:
+    return f"{n / MB:g} MB" if n >= MB else f"{n} bytes"
+
+
+# --------------------------------------------------------------------------- EXIF
+
+@dataclass(frozen=True)
+class ExifClaim:
+    captured_at: dt.datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+def exif_claim(path: Path, timezone: str = "Asia/Bishkek") -> ExifClaim:
+    """Capture time and GPS position from a JPEG's EXIF block, if present and sane.
+
+    A time without an offset is read in the election's time zone. Anything malformed
+    yields an empty claim: metadata never stops an upload."""
+    try:
+        with path.open("rb") as f:
+            tiff = _jpeg_exif(f)
+        if tiff is None:
+            return ExifClaim()
+        return _parse_tiff(tiff, timezone)
+    except (OSError, ValueError, struct.error, IndexError, ZeroDivisionError, OverflowError):
+        return ExifClaim()
+
+
+def _jpeg_exif(f: BinaryIO) -> bytes | None:
+    if f.read(2) != b"\xff\xd8":
+        return None
+    for _ in range(64):
+        marker = f.read(2)
+        if len(marker) < 2 or marker[0] != 0xFF:
+            return None
+        if marker[1] in (0xD9, 0xDA):  # end of image, start of scan: no EXIF before the image data
+            return None
+        length = struct.unpack(">H", f.read(2))[0]
+        body = f.read(length - 2)
+        if marker[1] == 0xE1 and body.startswith(b"Exif\x00\x00"):
+            return body[6:]
+    return None
+
+
+_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8}
+
+
+def _ifd(tiff: bytes, offset: int, order: str) -> dict[int, Any]:
+    entries: dict[int, Any] = {}
+    count = struct.unpack(order + "H", tiff[offset:offset + 2])[0]
+    for i in range(min(count, 256)):
+        base = offset + 2 + 12 * i
+        tag, typ, n = struct.unpack(order + "HHI", tiff[base:base + 8])
+        size = _TYPE_SIZES.get(typ, 1) * n
+        if size <= 4:
+            raw = tiff[base + 8:base + 8 + size]
+        else:
+            at = struct.unpack(order + "I", tiff[base + 8:base + 12])[0]
+            raw = tiff[at:at + size]
+        if typ == 2:
+            entries[tag] = raw.split(b"\x00", 1)[0].decode("ascii", "replace").strip()
+        elif typ == 3:
+            entries[tag] = [struct.unpack(order + "H", raw[j:j + 2])[0] for j in range(0, len(raw), 2)]
+        elif typ == 4:
+            entries[tag] = [struct.unpack(order + "I", raw[j:j + 4])[0] for j in range(0, len(raw), 4)]
+        elif typ == 5:
+            entries[tag] = [struct.unpack(order + "II", raw[j:j + 8]) for j in range(0, len(raw), 8)]
+        else:
+            entries[tag] = raw
+    return entries
+
+
+def _parse_tiff(tiff: bytes, timezone: str) -> ExifClaim:
+    order = {b"II": "<", b"MM": ">"}.get(tiff[:2])
+    if order is None or struct.unpack(order + "H", tiff[2:4])[0] != 42:
+        return ExifClaim()
+    ifd0 = _ifd(tiff, struct.unpack(order + "I", tiff[4:8])[0], order)
+    exif = _ifd(tiff, ifd0[0x8769][0], order) if 0x8769 in ifd0 else {}
+    gps = _ifd(tiff, ifd0[0x8825][0], order) if 0x8825 in ifd0 else {}
+    captured = _exif_time(exif.get(0x9003) or exif.get(0x9004) or ifd0.get(0x0132),
+                          exif.get(0x9011) or exif.get(0x9010), timezone)
+    lat = _gps_coord(gps.get(2), gps.get(1), 90)
+    lon = _gps_coord(gps.get(4), gps.get(3), 180)
+    if lat is None or lon is None:
+        lat = lon = None
+    return ExifClaim(captured_at=captured, lat=lat, lon=lon)
+
+
+def _exif_time(value: Any, offset: Any, timezone: str) -> dt.datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    moment = dt.datetime.strptime(value[:19], "%Y:%m:%d %H:%M:%S")
+    if isinstance(offset, str) and len(offset) == 6 and offset[0] in "+-":
+        sign = 1 if offset[0] == "+" else -1
+        tz: dt.tzinfo = dt.timezone(sign * dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
+    else:
+        tz = ZoneInfo(timezone)
+    return moment.replace(tzinfo=tz).astimezone(dt.UTC)
+
+
+def _gps_coord(value: Any, ref: Any, limit: float) -> float | None:
+    if not isinstance(value, list) or len(value) != 3:
+        return None
+    degrees, minutes, seconds = (num / den for num, den in value)
+    result = degrees + minutes / 60 + seconds / 3600
+    if isinstance(ref, str) and ref.upper() in ("S", "W"):
+        result = -result
+    if not -limit <= result <= limit:
+        return None
+    return round(result, 7)
