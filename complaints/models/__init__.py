@@ -7,6 +7,7 @@ from complaints.models.election import Category, District, Election, Precinct, R
 from complaints.models.evidence import Evidence
 from complaints.models.history import CaseHistory, HistoryHead, IdempotencyKey
 from complaints.models.party import Filer, Respondent
+from complaints.models.stats import StatCaseKeys, StatCounter  # noqa: F401  (dashboard counters)
 from complaints.models.user import ApiToken, User
 
 __all__ = [

@@ -942,3 +942,10 @@ def linked_cases(session: Session, case: Complaint) -> list[tuple[str, Complaint
 
 def iter_ids(values: Iterable[Any]) -> list[int]:
     return [int(v) for v in values]
+
+
+# The dashboard counters follow every change (complaints.services.stats).
+from complaints.services import stats as _stats  # noqa: E402
+
+if _stats.on_change not in ON_CHANGE:
+    ON_CHANGE.append(_stats.on_change)

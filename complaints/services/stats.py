@@ -1,0 +1,483 @@
+"""The dashboard aggregates, maintained on write.
+
+Every change to a case (the `ON_CHANGE` hook of `complaints.services.cases`) recomputes
+what that case contributes ("status|submitted", "respondent|7", "dtime|30", ...) and
+applies the difference to `stat_counters` with upserts (`n = n + delta`) in the same
+transaction. Each contribution is counted twice: on a detail row (the case's local
+received day, region and category) for filtered views, and on an election-wide roll-up
+row for the unfiltered view. So a dashboard reads counters, never the cases themselves;
+only the overdue / due-within-24-hours figures depend on the clock and are counted live
+over the `due_at` index (they concern open cases only).
+
+`rebuild` recomputes everything from the cases (`flask --app app stats rebuild`)."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from complaints.db import utcnow
+from complaints.enums import Outcome, RespondentKind
+from complaints.lifecycle import State
+from complaints.models import Category, Complaint, ComplaintRespondent, Decision, Election, Region, Respondent
+from complaints.models.stats import ALL_DAYS, StatCaseKeys, StatCounter
+
+#: Time to decision is kept as a histogram of whole hours, capped here (30 days).
+MAX_HOURS = 720
+PARTY_KINDS = frozenset({RespondentKind.CANDIDATE, RespondentKind.PARTY})
+UPHELD = frozenset({Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value})
+#: The dashboard's status groups, in the order shown.
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "open": tuple(s.value for s in (State.SUBMITTED, State.DEFICIENT, State.UNDER_EXAMINATION,
+                                    State.HEARING_SCHEDULED, State.REOPENED)),
+    "inadmissible": (State.INADMISSIBLE.value,),
+    "transferred": (State.TRANSFERRED.value,),
+    "decided": (State.DECIDED.value,),
+    "published": (State.PUBLISHED.value,),
+    "appealed": (State.APPEALED.value, State.APPEAL_DECIDED.value),
+    "withdrawn": (State.WITHDRAWN.value,),
+    "closed": (State.CLOSED.value,),
+}
+
+
+# --------------------------------------------------------------------------- what a case contributes
+
+@dataclass
+class CaseFacts:
+    """What the counters need to know about one received case."""
+
+    election_id: int
+    day: dt.date
+    hour: int
+    region_id: int
+    category_id: int
+    status: str
+    election_day: dt.date
+    respondent_ids: list[int] = field(default_factory=list)
+    party_respondent_ids: list[int] = field(default_factory=list)
+    filer_party_id: int | None = None
+    outcome: str | None = None
+    decision_hours: int | None = None
+    within_deadline: bool | None = None
+    sanctions: list[str] = field(default_factory=list)
+    appeal: str | None = None
+
+
+def decision_hours(received_at: dt.datetime, decided_at: dt.datetime) -> int:
+    seconds = (decided_at - received_at).total_seconds()
+    return max(0, min(MAX_HOURS, int(seconds // 3600)))
+
+
+def case_keys(f: CaseFacts) -> list[str]:
+    """The detail keys of one case (the roll-up adds day, region and category)."""
+    keys = [f"status|{f.status}"]
+    if f.day == f.election_day:
+        keys.append(f"hour|{f.hour:02d}")
+    keys += [f"respondent|{rid}" for rid in f.respondent_ids]
+    keys += [f"resp_case|{rid}" for rid in f.party_respondent_ids]
+    if f.filer_party_id is not None:
+        keys.append(f"filer_case|{f.filer_party_id}")
+    if f.outcome is not None:
+        keys.append(f"outcome|{f.outcome}")
+        keys += [f"resp_outcome|{rid}|{f.outcome}" for rid in f.party_respondent_ids]
+        if f.filer_party_id is not None:
+            keys.append(f"filer_outcome|{f.filer_party_id}|{f.outcome}")
+    if f.decision_hours is not None:
+        keys.append(f"dtime|{f.decision_hours}")
+        keys.append(f"within|{'yes' if f.within_deadline else 'no'}")
+        keys += [f"resp_dtime|{rid}|{f.decision_hours}" for rid in f.party_respondent_ids]
+        if f.filer_party_id is not None:
+            keys.append(f"filer_dtime|{f.filer_party_id}|{f.decision_hours}")
+    keys += [f"sanction|{kind}" for kind in f.sanctions]
+    if f.appeal is not None:
+        keys.append(f"appeal|{f.appeal}")
+    return keys
+
+
+Cell = tuple[int, str, dt.date, int, int, str]  # election, metric, day, region, category, key
+
+
+def cells(election_id: int, day: dt.date, region_id: int, category_id: int, keys: Iterable[str]) -> Iterator[Cell]:
+    """Every counter cell that the keys of one case count towards (detail and roll-up)."""
+    for k in keys:
+        metric, _, key = k.partition("|")
+        yield (election_id, metric, day, region_id, category_id, key)
+        yield (election_id, metric, ALL_DAYS, 0, 0, key)
+    yield (election_id, "day", ALL_DAYS, 0, 0, day.isoformat())
+    yield (election_id, "region", ALL_DAYS, 0, 0, str(region_id))
+    yield (election_id, "category", ALL_DAYS, 0, 0, str(category_id))
+
+
+def facts_of(case: Complaint, election: Election | None = None) -> CaseFacts | None:
+    """The facts of an ORM case (None for a draft: it is not received yet)."""
+    if case.received_at is None or case.status == State.DRAFT:
+        return None
+    election = election or case.election
+    when = case.received_at.astimezone(ZoneInfo(election.timezone))
+    respondents = [link.respondent for link in case.respondent_links]
+    decisions = sorted(case.decisions, key=lambda d: (d.decided_at, d.id or 0))
+    facts = CaseFacts(
+        election_id=case.election_id, day=when.date(), hour=when.hour, region_id=case.region_id or 0,
+        category_id=case.primary_category_id or 0, status=State(case.status).value,
+        election_day=election.election_day,
+        respondent_ids=[r.id for r in respondents],
+        party_respondent_ids=[r.id for r in respondents if r.kind in PARTY_KINDS],
+        filer_party_id=case.filer.represents_id if case.filer is not None else None,
+    )
+    if decisions:
+        from complaints.services import deadlines
+
+        first, last = decisions[0], decisions[-1]
+        facts.outcome = Outcome(last.outcome).value
+        facts.decision_hours = decision_hours(case.received_at, first.decided_at)
+        facts.within_deadline = first.decided_at <= deadlines.decision_due(election, case.received_at)
+        facts.sanctions = sorted(s.kind.value for d in decisions for s in d.sanctions)
+    if case.appeals:
+        appeal = sorted(case.appeals, key=lambda a: (a.filed_at, a.id or 0))[-1]
+        facts.appeal = appeal.outcome.value if appeal.outcome is not None else "pending"
+    return facts
+
+
+# --------------------------------------------------------------------------- writing
+
+def _upsert(session: Session, deltas: dict[Cell, int]) -> None:
+    rows = [{"election_id": c[0], "metric": c[1], "day": c[2], "region_id": c[3], "category_id": c[4],
+             "key": c[5], "n": n} for c, n in sorted(deltas.items()) if n]
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    table = StatCounter.__table__
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["election_id", "metric", "day", "region_id", "category_id", "key"],
+        set_={"n": table.c.n + stmt.excluded.n})
+    # Sorted rows: concurrent writers lock counter rows in the same order (no deadlock).
+    for start in range(0, len(rows), 1000):
+        session.execute(stmt, rows[start:start + 1000])
+
+
+def _snapshot_cells(snap: StatCaseKeys | None) -> Counter[Cell]:
+    if snap is None:
+        return Counter()
+    return Counter(cells(snap.election_id, snap.day, snap.region_id, snap.category_id, snap.keys))
+
+
+def record(session: Session, case: Complaint) -> None:
+    """Bring the counters in line with `case` as it is now."""
+    snap = session.get(StatCaseKeys, case.id)
+    facts = facts_of(case)
+    old = _snapshot_cells(snap)
+    new: Counter[Cell] = Counter()
+    keys: list[str] = []
+    if facts is not None:
+        keys = case_keys(facts)
+        new = Counter(cells(facts.election_id, facts.day, facts.region_id, facts.category_id, keys))
+    deltas: dict[Cell, int] = {}
+    for cell in old.keys() | new.keys():
+        if new[cell] != old[cell]:
+            deltas[cell] = new[cell] - old[cell]
+    _upsert(session, deltas)
+    if facts is None:
+        if snap is not None:
+            session.delete(snap)
+    elif snap is None:
+        session.add(StatCaseKeys(complaint_id=case.id, election_id=facts.election_id, day=facts.day,
+                                 region_id=facts.region_id, category_id=facts.category_id, keys=keys))
+    elif deltas:
+        snap.election_id, snap.day, snap.region_id, snap.category_id = (
+            facts.election_id, facts.day, facts.region_id, facts.category_id)
+        snap.keys = keys
+    session.flush()
+
+
+def on_change(session: Session, case: Complaint, action: str, from_state: str | None, to_state: str) -> None:
+    """The ON_CHANGE listener. Actions that keep the state change nothing counted,
+    except an edit (of a deficient case: its region or category may change)."""
+    if from_state == to_state and action != "edit":
+        return
+    record(session, case)
+
+
+def rebuild(session: Session, batch: int = 2000, progress: Any = None) -> int:
+    """Recompute every counter from the cases. Returns the number of cases counted."""
+    session.execute(delete(StatCounter))
+    session.execute(delete(StatCaseKeys))
+    elections = {e.id: e for e in session.scalars(select(Election))}
+    totals: Counter[Cell] = Counter()
+    last_id = 0
+    count = 0
+    while True:
+        cases = session.scalars(
+            select(Complaint).where(Complaint.id > last_id, Complaint.status != State.DRAFT)
+            .order_by(Complaint.id).limit(batch)
+            .options(selectinload(Complaint.respondent_links).selectinload(ComplaintRespondent.respondent),
+                     selectinload(Complaint.decisions).selectinload(Decision.sanctions),
+                     selectinload(Complaint.appeals), selectinload(Complaint.filer))).all()
+        if not cases:
+            break
+        snaps = []
+        for case in cases:
+            facts = facts_of(case, elections[case.election_id])
+            if facts is None:
+                continue
+            keys = case_keys(facts)
+            totals.update(cells(facts.election_id, facts.day, facts.region_id, facts.category_id, keys))
+            snaps.append({"complaint_id": case.id, "election_id": facts.election_id, "day": facts.day,
+                          "region_id": facts.region_id, "category_id": facts.category_id, "keys": keys})
+            count += 1
+        if snaps:
+            session.execute(StatCaseKeys.__table__.insert(), snaps)
+        last_id = cases[-1].id
+        session.expunge_all()
+        if progress is not None:
+            progress(len(cases))
+    _upsert(session, dict(totals))
+    session.flush()
+    return count
+
+
+# --------------------------------------------------------------------------- reading
+
+@dataclass
+class Filters:
+    """What the staff dashboard and the public dashboard may be filtered by."""
+
+    election_id: int | None = None
+    day_from: dt.date | None = None
+    day_to: dt.date | None = None
+    region_id: int | None = None
+    category_id: int | None = None
+
+    @property
+    def detailed(self) -> bool:
+        return any(v is not None for v in (self.day_from, self.day_to, self.region_id, self.category_id))
+
+
+def default_election(session: Session) -> Election | None:
+    return session.scalar(select(Election).order_by(Election.is_active.desc(), Election.election_day.desc(),
+                                                    Election.id.desc()).limit(1))
+
+
+def _where(f: Filters) -> list[Any]:
+    c = StatCounter
+    out: list[Any] = []
+    if f.election_id is not None:
+        out.append(c.election_id == f.election_id)
+    if not f.detailed:
+        out += [c.day == ALL_DAYS, c.region_id == 0, c.category_id == 0]
+        return out
+    out.append(c.day != ALL_DAYS)
+    if f.day_from is not None:
+        out.append(c.day >= f.day_from)
+    if f.day_to is not None:
+        out.append(c.day <= f.day_to)
+    if f.region_id is not None:
+        out.append(c.region_id == f.region_id)
+    if f.category_id is not None:
+        out.append(c.category_id == f.category_id)
+    return out
+
+
+def counts(session: Session, f: Filters) -> dict[str, Counter[str]]:
+    """{metric: {key: n}} under the filters, for every metric kept per key."""
+    c = StatCounter
+    out: dict[str, Counter[str]] = {}
+    rows = session.execute(select(c.metric, c.key, func.sum(c.n)).where(*_where(f)).group_by(c.metric, c.key))
+    for metric, key, n in rows:
+        if n:
+            out.setdefault(metric, Counter())[key] = int(n)
+    if f.detailed:
+        # Day, region and category are dimensions of the detail rows: count cases by status.
+        for name, col in (("day", c.day), ("region", c.region_id), ("category", c.category_id)):
+            grouped = session.execute(select(col, func.sum(c.n)).where(*_where(f), c.metric == "status")
+                                      .group_by(col))
+            out[name] = Counter({(k.isoformat() if isinstance(k, dt.date) else str(k)): int(n)
+                                 for k, n in grouped if n})
+    return out
+
+
+def percentile(hist: Counter[int], q: float) -> int | None:
+    """The smallest value with at least ceil(q * total) values at or below it."""
+    total = sum(hist.values())
+    if not total:
+        return None
+    rank = max(1, math.ceil(q * total))
+    running = 0
+    for value in sorted(hist):
+        running += hist[value]
+        if running >= rank:
+            return value
+    return None
+
+
+def _split(counter: Counter[str] | None) -> dict[int, Counter[str]]:
+    """'7|upheld' -> {7: {'upheld': n}}."""
+    out: dict[int, Counter[str]] = {}
+    for key, n in (counter or {}).items():
+        rid, _, rest = key.partition("|")
+        out.setdefault(int(rid), Counter())[rest] = n
+    return out
+
+
+def _side(cases: int, outcomes: Counter[str], hours: Counter[str]) -> dict[str, Any]:
+    decided = sum(outcomes.values())
+    upheld = sum(n for k, n in outcomes.items() if k in UPHELD)
+    hist = Counter({int(k): n for k, n in hours.items()})
+    return {"cases": cases, "decided": decided, "upheld": upheld,
+            "share_upheld": round(upheld / decided, 4) if decided else None,
+            "median_hours": percentile(hist, 0.5)}
+
+
+def overdue_clause(now: dt.datetime) -> Any:
+    """A case is overdue when its running clock (`due_at`) has expired."""
+    return and_(Complaint.due_at.is_not(None), Complaint.due_at < now)
+
+
+def due24_clause(now: dt.datetime) -> Any:
+    """Not overdue yet, but due within the next 24 hours."""
+    return and_(Complaint.due_at >= now, Complaint.due_at < now + dt.timedelta(hours=24))
+
+
+def live_counts(session: Session, f: Filters, election: Election | None,
+                now: dt.datetime | None = None) -> dict[str, int]:
+    """Overdue and due-within-24h, counted now (they change with the clock, not with writes)."""
+    now = now or utcnow()
+    out = {}
+    for name, clause in (("overdue", overdue_clause(now)), ("due24", due24_clause(now))):
+        q = select(func.count()).select_from(Complaint).where(clause)
+        if f.election_id is not None:
+            q = q.where(Complaint.election_id == f.election_id)
+        if f.region_id is not None:
+            q = q.where(Complaint.region_id == f.region_id)
+        if f.category_id is not None:
+            q = q.where(Complaint.primary_category_id == f.category_id)
+        if election is not None and (f.day_from or f.day_to):
+            zone = ZoneInfo(election.timezone)
+            if f.day_from:
+                q = q.where(Complaint.received_at >= dt.datetime.combine(f.day_from, dt.time(), zone))
+            if f.day_to:
+                q = q.where(Complaint.received_at < dt.datetime.combine(f.day_to + dt.timedelta(days=1),
+                                                                        dt.time(), zone))
+        out[name] = int(session.scalar(q) or 0)
+    return out
+
+
+def summary(session: Session, f: Filters, *, public: bool, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Everything the dashboards show, as plain JSON values. `public`: nothing personal
+    (private persons among respondents are folded into one anonymous line)."""
+    election = session.get(Election, f.election_id) if f.election_id is not None else None
+    c = counts(session, f)
+    status = c.get("status", Counter())
+    total = sum(status.values())
+    groups = {name: sum(status.get(s, 0) for s in members) for name, members in STATUS_GROUPS.items()}
+    regions = {r.id: r for r in session.scalars(select(Region))}
+    cat_ids = [int(k) for k in c.get("category", {}) if k != "0"]
+    categories = {x.id: x for x in session.scalars(select(Category).where(Category.id.in_(cat_ids)))} \
+        if cat_ids else {}
+    by_category = [{"id": int(k), "code": categories[int(k)].code if int(k) in categories else None,
+                    "name": categories[int(k)].name if int(k) in categories else "(none)", "cases": n}
+                   for k, n in c.get("category", Counter()).most_common()]
+    by_region = [{"id": int(k), "code": regions[int(k)].code if int(k) in regions else None,
+                  "name": regions[int(k)].name if int(k) in regions else "(none)", "cases": n}
+                 for k, n in c.get("region", Counter()).most_common()]
+    per_day = [{"day": k, "cases": n} for k, n in sorted(c.get("day", Counter()).items())]
+    hours = c.get("hour", Counter())
+    per_hour = [{"hour": h, "cases": hours.get(f"{h:02d}", 0)} for h in range(24)]
+    dtime = Counter({int(k): n for k, n in c.get("dtime", Counter()).items()})
+    within = c.get("within", Counter())
+    decided = sum(within.values())
+
+    resp_counter = c.get("respondent", Counter())
+    party_ids = {int(k.split("|")[0]) for m in ("resp_case", "filer_case") for k in c.get(m, {})}
+    wanted = {int(k) for k, _ in resp_counter.most_common(10)} | {int(k) for k, n in resp_counter.items() if n > 1}
+    wanted |= party_ids
+    respondents = {r.id: r for r in session.scalars(select(Respondent).where(Respondent.id.in_(wanted)))} \
+        if wanted else {}
+
+    def who(rid: int) -> dict[str, Any]:
+        r = respondents.get(rid)
+        if r is None:
+            return {"id": rid, "name": "(unknown)", "kind": None}
+        if public and not r.is_public:
+            return {"id": None, "name": "private person", "kind": r.kind.value}
+        return {"id": r.id, "name": r.name, "kind": r.kind.value}
+
+    def ranked(items: list[tuple[str, int]]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        private = 0
+        for k, n in items:
+            entry = who(int(k))
+            if entry["id"] is None and public:
+                private += n
+                continue
+            out.append({**entry, "cases": n})
+        if private:
+            out.append({"id": None, "name": "private persons (together)", "kind": "private_person", "cases": private})
+        return out
+
+    top = ranked(resp_counter.most_common(10))
+    repeat = ranked([(k, n) for k, n in resp_counter.most_common() if n > 1])
+
+    resp_out, resp_hours = _split(c.get("resp_outcome")), _split(c.get("resp_dtime"))
+    filer_out, filer_hours = _split(c.get("filer_outcome")), _split(c.get("filer_dtime"))
+    resp_cases = {int(k): n for k, n in c.get("resp_case", Counter()).items()}
+    filer_cases = {int(k): n for k, n in c.get("filer_case", Counter()).items()}
+    equal = []
+    for rid in sorted(party_ids, key=lambda i: (-(resp_cases.get(i, 0) + filer_cases.get(i, 0)), i)):
+        equal.append({**who(rid),
+                      "as_filer": _side(filer_cases.get(rid, 0), filer_out.get(rid, Counter()),
+                                        filer_hours.get(rid, Counter())),
+                      "as_respondent": _side(resp_cases.get(rid, 0), resp_out.get(rid, Counter()),
+                                             resp_hours.get(rid, Counter()))})
+    live = live_counts(session, f, election, now)
+    return {
+        "election": ({"id": election.id, "code": election.code, "name": election.name,
+                      "election_day": election.election_day.isoformat()} if election else None),
+        "filters": {"from": f.day_from.isoformat() if f.day_from else None,
+                    "to": f.day_to.isoformat() if f.day_to else None,
+                    "region_id": f.region_id, "category_id": f.category_id},
+        "total": total,
+        "overdue": live["overdue"],
+        "due_within_24h": live["due24"],
+        "by_status": dict(sorted(status.items())),
+        "status_groups": groups,
+        "per_day": per_day,
+        "election_day_hours": per_hour,
+        "by_category": by_category,
+        "by_region": by_region,
+        "time_to_decision": {
+            "decided": decided,
+            "median_hours": percentile(dtime, 0.5),
+            "p90_hours": percentile(dtime, 0.9),
+            "within_deadline": within.get("yes", 0),
+            "share_within_deadline": round(within.get("yes", 0) / decided, 4) if decided else None,
+        },
+        "top_respondents": top,
+        "repeat_respondents": repeat,
+        "equal_treatment": equal,
+        "decisions_by_outcome": dict(sorted(c.get("outcome", Counter()).items())),
+        "sanctions": dict(sorted(c.get("sanction", Counter()).items())),
+        "appeals": dict(sorted(c.get("appeal", Counter()).items())),
+    }
+
+
+def public_stats(session: Session, *, election_id: int | None = None) -> dict[str, Any]:
+    """The public aggregates (`GET /api/v1/stats`, `/public`): JSON-able, nothing personal.
+    Without `election_id`: the current election (the active one with the latest election day)."""
+    if election_id is None:
+        election = default_election(session)
+        if election is None:
+            return {"election": None, "total": 0}
+        election_id = election.id
+    return summary(session, Filters(election_id=election_id), public=True)
+
