@@ -10,6 +10,7 @@ BLUEPRINT_MODULES = [
     "complaints.web.main",
     "complaints.web.auth",
     "complaints.web.cases",
+    "complaints.web.workflow",
 ]
 
 
