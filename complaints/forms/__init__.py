@@ -1,0 +1,1 @@
+"""WTForms: the shape of input only; services validate meaning."""

@@ -1,0 +1,296 @@
+"""What the commission's staff look at before they act: the work queue (filters,
+counts, keyset pagination on (due_at, id)), the admissibility checklist, suggested
+duplicates, and who may be assigned. Read-only: changes go through `cases.apply_action`."""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, case as sql_case, func, or_, select, tuple_
+from sqlalchemy.orm import Session, selectinload
+
+from complaints import access, lifecycle
+from complaints.db import utcnow
+from complaints.enums import CASE_STAFF_ROLES, ComplaintKind, FilerKind, LinkKind, ReceivingBody, Role
+from complaints.lifecycle import State
+from complaints.models import CaseLink, Complaint, ComplaintRespondent, User
+from complaints.services.cases import completeness_errors
+
+#: What the queue shows unless a status is chosen: cases somebody still has to act on.
+ACTIVE_STATES = frozenset(lifecycle.OPEN_STATES | lifecycle.DECIDED_STATES | {State.INADMISSIBLE})
+PAGE_SIZE = 50
+#: Suggested duplicates: filed within this many days of each other.
+DUPLICATE_WINDOW = dt.timedelta(days=3)
+
+
+# --------------------------------------------------------------------------- the queue
+
+@dataclass
+class QueueFilters:
+    election_id: int | None = None
+    #: "" (active cases), "all", or a State value.
+    status: str = ""
+    category_id: int | None = None
+    region_id: int | None = None
+    #: None (anyone), "me", "none" or a user id as text.
+    assignee: str | None = None
+    respondent_id: int | None = None
+    overdue: bool = False
+    due24: bool = False
+    mine: bool = False
+    escalated: bool = False
+
+    QUICK = ("overdue", "due24", "mine", "escalated")
+
+    @classmethod
+    def from_args(cls, args: Any) -> QueueFilters:
+        def number(name: str) -> int | None:
+            raw = (args.get(name) or "").strip()
+            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+        status = (args.get("status") or "").strip()
+        if status not in {"", "all"} and status not in {s.value for s in State}:
+            status = ""
+        assignee = (args.get("assignee") or "").strip() or None
+        if assignee not in (None, "me", "none") and not (assignee.isdigit() and len(assignee) < 10):
+            assignee = None
+        flag = lambda name: (args.get(name) or "") in {"1", "on", "true", "yes"}  # noqa: E731
+        return cls(election_id=number("election"), status=status, category_id=number("category"),
+                   region_id=number("region"), assignee=assignee, respondent_id=number("respondent"),
+                   overdue=flag("overdue"), due24=flag("due24"), mine=flag("mine"), escalated=flag("escalated"))
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """The query-string form of these filters, with `changes` applied (for links)."""
+        values = {"election": self.election_id, "status": self.status, "category": self.category_id,
+                  "region": self.region_id, "assignee": self.assignee, "respondent": self.respondent_id,
+                  "overdue": self.overdue, "due24": self.due24, "mine": self.mine, "escalated": self.escalated}
+        values.update(changes)
+        out: dict[str, Any] = {}
+        for key, value in values.items():
+            if value is True:
+                out[key] = "1"
+            elif value not in (None, "", False):
+                out[key] = value
+        return out
+
+
+def _base(user: User, f: QueueFilters, *, with_status: bool = True, quick: bool = True,
+          now: dt.datetime) -> Select[tuple[Complaint]]:
+    query = access.visible_cases(user)
+    if f.election_id is not None:
+        query = query.where(Complaint.election_id == f.election_id)
+    if with_status:
+        if f.status == "":
+            query = query.where(Complaint.status.in_(sorted(ACTIVE_STATES)))
+        elif f.status != "all":
+            query = query.where(Complaint.status == f.status)
+    else:
+        query = query.where(Complaint.status != State.DRAFT)
+    if f.category_id is not None:
+        query = query.where(Complaint.primary_category_id == f.category_id)
+    if f.region_id is not None:
+        query = query.where(Complaint.region_id == f.region_id)
+    if f.assignee == "me":
+        query = query.where(Complaint.assignee_id == user.id)
+    elif f.assignee == "none":
+        query = query.where(Complaint.assignee_id.is_(None))
+    elif f.assignee:
+        query = query.where(Complaint.assignee_id == int(f.assignee))
+    if f.respondent_id is not None:
+        query = query.where(Complaint.id.in_(select(ComplaintRespondent.complaint_id)
+                                             .where(ComplaintRespondent.respondent_id == f.respondent_id)))
+    if quick:
+        for name in QueueFilters.QUICK:
+            if getattr(f, name):
+                query = query.where(_quick_condition(name, user, now))
+    return query
+
+
+def _quick_condition(name: str, user: User, now: dt.datetime) -> Any:
+    if name == "overdue":
+        return Complaint.due_at < now
+    if name == "due24":
+        return and_(Complaint.due_at >= now, Complaint.due_at < now + dt.timedelta(hours=24))
+    if name == "mine":
+        return Complaint.assignee_id == user.id
+    return Complaint.escalated_to == user.role.value
+
+
+def encode_cursor(case: Complaint) -> str:
+    raw = json.dumps([case.due_at.isoformat() if case.due_at else None, case.id])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[dt.datetime | None, int] | None:
+    """(due_at, id) of the last row of the previous page; None when absent or malformed."""
+    if not cursor or len(cursor) > 200:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        due, last_id = json.loads(raw)
+        when = dt.datetime.fromisoformat(due) if due is not None else None
+        if when is not None and when.tzinfo is None or not isinstance(last_id, int):
+            return None
+        return when, last_id
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        return None
+
+
+@dataclass
+class QueuePage:
+    cases: list[Complaint]
+    next_cursor: str | None
+    status_counts: dict[str, int] = field(default_factory=dict)
+    quick_counts: dict[str, int] = field(default_factory=dict)
+
+
+def queue_page(session: Session, user: User, f: QueueFilters, cursor: str | None = None,
+               limit: int = PAGE_SIZE, now: dt.datetime | None = None) -> QueuePage:
+    """One page of the queue, by next due time (overdue first, no running clock last),
+    then id. Keyset pagination: two index range scans, never an OFFSET."""
+    now = now or utcnow()
+    base = _base(user, f, now=now)
+    after = decode_cursor(cursor)
+    eager = (selectinload(Complaint.assignee), selectinload(Complaint.region),
+             selectinload(Complaint.primary_category), selectinload(Complaint.primary_respondent))
+    rows: list[Complaint] = []
+    if after is None or after[0] is not None:
+        timed = base.where(Complaint.due_at.is_not(None))
+        if after is not None:
+            timed = timed.where(tuple_(Complaint.due_at, Complaint.id) > tuple_(after[0], after[1]))
+        rows = list(session.scalars(timed.options(*eager).order_by(Complaint.due_at, Complaint.id)
+                                    .limit(limit + 1)))
+    if len(rows) <= limit:
+        untimed = base.where(Complaint.due_at.is_(None))
+        if after is not None and after[0] is None:
+            untimed = untimed.where(Complaint.id > after[1])
+        rows += list(session.scalars(untimed.options(*eager).order_by(Complaint.id).limit(limit + 1 - len(rows))))
+    page = rows[:limit]
+    next_cursor = encode_cursor(page[-1]) if len(rows) > limit else None
+    return QueuePage(page, next_cursor, *queue_counts(session, user, f, now))
+
+
+def queue_counts(session: Session, user: User, f: QueueFilters,
+                 now: dt.datetime) -> tuple[dict[str, int], dict[str, int]]:
+    """Cases per status (other filters applied), and per quick filter (status applied)."""
+    by_status = _base(user, f, with_status=False, now=now).with_only_columns(
+        Complaint.status, func.count()).group_by(Complaint.status).order_by(None)
+    status_counts = {str(getattr(s, "value", s)): n for s, n in session.execute(by_status)}
+    status_counts["all"] = sum(status_counts.values())
+    status_counts[""] = sum(n for s, n in status_counts.items() if s in {x.value for x in ACTIVE_STATES})
+    no_quick = _base(user, f, quick=False, now=now)
+    sums = [func.coalesce(func.sum(sql_case((_quick_condition(name, user, now), 1), else_=0)), 0)
+            for name in QueueFilters.QUICK]
+    totals = session.execute(no_quick.with_only_columns(*sums).order_by(None)).one()
+    return status_counts, dict(zip(QueueFilters.QUICK, (int(t) for t in totals), strict=True))
+
+
+# --------------------------------------------------------------------------- admissibility
+
+@dataclass
+class CheckItem:
+    key: str
+    label: str
+    #: True: fine; False: a ground to refuse or to ask for more; None: for the clerk to judge.
+    ok: bool | None
+    detail: str = ""
+    #: The inadmissibility ground this item supports when it fails.
+    ground: str | None = None
+
+
+def admissibility_checklist(session: Session, case: Complaint) -> list[CheckItem]:
+    """The five questions of intake (on time, standing, competence, required elements,
+    not a duplicate), answered from what the case already records."""
+    items: list[CheckItem] = []
+    if case.late:
+        due = case.filing_due_at.strftime("%Y-%m-%d %H:%M UTC") if case.filing_due_at else ""
+        items.append(CheckItem("on_time", "On time", False,
+                               f"Received after the filing deadline ({due})."
+                               + (f" Reason given for the delay: {case.late_reason}" if case.late_reason
+                                  else " No reason given for the delay."), "late"))
+    else:
+        items.append(CheckItem("on_time", "On time", True, "Received within the filing period."))
+
+    filer = case.filer
+    if filer is None:
+        items.append(CheckItem("standing", "Standing", False, "No filer is recorded.", "no_standing"))
+    elif filer.kind == FilerKind.ANONYMOUS and case.kind == ComplaintKind.APPEAL:
+        items.append(CheckItem("standing", "Standing", False, "An anonymous filer cannot appeal.", "no_standing"))
+    elif filer.kind == FilerKind.OBSERVER and not filer.accreditation_number:
+        items.append(CheckItem("standing", "Standing", False, "Observer without an accreditation number.",
+                               "no_standing"))
+    else:
+        items.append(CheckItem("standing", "Standing", True, f"Filer: {filer.kind.value.replace('_', ' ')}."))
+
+    referred = [a.category.name for a in case.allegations if a.category.refer_to_law_enforcement]
+    if referred:
+        items.append(CheckItem("competence", "Competence of this body", False,
+                               "For law enforcement: " + "; ".join(referred) + ". Consider a transfer.",
+                               "not_competent"))
+    elif case.receiving_body != ReceivingBody.CEC:
+        items.append(CheckItem("competence", "Competence of this body", None,
+                               f"Addressed to a {case.receiving_body.value} commission"
+                               + (f" ({case.receiving_body_name})" if case.receiving_body_name else "")
+                               + ": the CEC may examine it or transfer it down.", "not_competent"))
+    else:
+        items.append(CheckItem("competence", "Competence of this body", True, "Addressed to the CEC."))
+
+    missing = completeness_errors(case)
+    items.append(CheckItem("elements", "Required elements", not missing,
+                           " ".join(missing.values()) if missing else "Filer, respondent, allegation, "
+                                                                     "summary, dates and region are given.",
+                           "missing_elements"))
+
+    duplicates = suggested_duplicates(session, case)
+    marked = session.scalar(select(CaseLink.id).where(CaseLink.complaint_id == case.id,
+                                                      CaseLink.kind == LinkKind.DUPLICATE_OF).limit(1))
+    if marked is not None:
+        items.append(CheckItem("duplicate", "Not a duplicate", False, "Linked as a duplicate of another case.",
+                               "duplicate"))
+    elif duplicates:
+        items.append(CheckItem("duplicate", "Not a duplicate", None,
+                               "Possible duplicates: " + ", ".join(c.registration_number or "" for c in duplicates)
+                               + ".", "duplicate"))
+    else:
+        items.append(CheckItem("duplicate", "Not a duplicate", True, "No similar case found."))
+    return items
+
+
+def suggested_duplicates(session: Session, case: Complaint, limit: int = 8) -> list[Complaint]:
+    """Cases that may be the same complaint: same respondent and category, or same
+    precinct, received within a few days; not yet linked to this one."""
+    if case.received_at is None:
+        return []
+    similar = []
+    if case.primary_respondent_id is not None and case.primary_category_id is not None:
+        similar.append(and_(Complaint.primary_respondent_id == case.primary_respondent_id,
+                            Complaint.primary_category_id == case.primary_category_id))
+    if case.precinct_id is not None:
+        similar.append(Complaint.precinct_id == case.precinct_id)
+    if not similar:
+        return []
+    linked = select(CaseLink.other_id).where(CaseLink.complaint_id == case.id).union(
+        select(CaseLink.complaint_id).where(CaseLink.other_id == case.id))
+    query = (select(Complaint)
+             .where(or_(*similar), Complaint.id != case.id, Complaint.election_id == case.election_id,
+                    Complaint.status != State.DRAFT,
+                    Complaint.received_at.between(case.received_at - DUPLICATE_WINDOW,
+                                                  case.received_at + DUPLICATE_WINDOW),
+                    Complaint.id.not_in(linked))
+             .order_by(func.abs(Complaint.id - case.id)).limit(limit))
+    return list(session.scalars(query))
+
+
+def assignable_staff(session: Session, case: Complaint) -> tuple[list[User], list[User]]:
+    """(who may be assigned, who is recused) among active case staff, investigators first."""
+    order = sql_case((User.role == Role.INVESTIGATOR, 0), (User.role == Role.COMMISSIONER, 1), else_=2)
+    staff = session.scalars(select(User).where(User.is_active.is_(True),
+                                               User.role.in_(sorted(CASE_STAFF_ROLES)))
+                            .order_by(order, User.full_name, User.id)).all()
+    free = [u for u in staff if not access.is_recused(u, case)]
+    recused = [u for u in staff if access.is_recused(u, case)]
+    return free, recused
