@@ -33,9 +33,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from complaints import api
     from complaints.web import errors, register_web
 
     register_web(app)
+    api.init_app(app)
     errors.init_app(app)
 
 

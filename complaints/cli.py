@@ -128,5 +128,8 @@ def deadlines_sweep_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from complaints.api import cli as api_cli
+
     for command in (seed_demo_command, demo_accounts_command, create_user_command, audit_group, deadlines_group):
         app.cli.add_command(command)
+    api_cli.init_app(app)

@@ -323,7 +323,11 @@ def _when(data: dict[str, Any], key: str, errors: dict[str, str], required: bool
     if value.tzinfo is None:
         errors[key] = "Give the time zone (e.g. +06:00)."
         return None
-    return value.astimezone(dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        errors[key] = "Not a valid date and time."
+        return None
 
 
 def _raise(errors: dict[str, str]) -> None:

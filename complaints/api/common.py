@@ -1,0 +1,273 @@
+"""What every API blueprint shares: bearer-token auth, the JSON error shape, a strict
+request parser, and field types that refuse what the database would choke on."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, current_app, g, jsonify, request
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint as SmorestBlueprint
+from marshmallow import validate
+from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
+from werkzeug.exceptions import HTTPException
+
+from complaints.db import db
+from complaints.lifecycle import TransitionError
+from complaints.models import User
+from complaints.services import tokens
+from complaints.services.errors import ConflictError, NotPermitted, ValidationError
+from complaints.web.errors import CODES, MESSAGES
+
+MAX_ID = 2**31 - 1
+#: Refused outright rather than stored: JSON nested deeper than any real request.
+MAX_DEPTH = 32
+
+
+class ApiError(Exception):
+    """An error answered as `{"error": {"code", "message", "fields"}}`."""
+
+    def __init__(self, status: int, message: str | None = None, fields: Mapping[str, Any] | None = None,
+                 code: str | None = None, headers: Mapping[str, str] | None = None,
+                 extra: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message or MESSAGES.get(status, ""))
+        self.status = status
+        self.message = message or _(MESSAGES.get(status, ""))
+        self.fields = dict(fields or {})
+        self.code = code or CODES.get(status, "error")
+        self.headers = dict(headers or {})
+        self.extra = dict(extra or {})
+
+
+def error_response(status: int, message: str, fields: Mapping[str, Any] | None = None, code: str | None = None,
+                   headers: Mapping[str, str] | None = None, extra: Mapping[str, Any] | None = None) -> Response:
+    body: dict[str, Any] = {"code": code or CODES.get(status, "error"), "message": message,
+                            "fields": dict(fields or {})}
+    body.update(extra or {})
+    response = jsonify(error=body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def flatten(messages: Any, prefix: str = "") -> dict[str, str]:
+    """webargs/marshmallow messages ({"json": {"allegations": {0: {"facts": [...]}}}}) as
+    {"allegations-0-facts": "..."}, the same names the services use."""
+    out: dict[str, str] = {}
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            if not prefix and key in ("json", "query", "form", "files", "headers", "view_args"):
+                out.update(flatten(value, ""))
+                continue
+            name = str(key) if key != "_schema" else (prefix or "body")
+            out.update(flatten(value, f"{prefix}-{name}" if prefix and key != "_schema" else name))
+    elif isinstance(messages, list | tuple):
+        if all(isinstance(m, str) for m in messages):
+            out[prefix or "body"] = " ".join(messages)
+        else:
+            for m in messages:
+                out.update(flatten(m, prefix))
+    else:
+        out[prefix or "body"] = str(messages)
+    return out
+
+
+def _handle(exc: Exception) -> Response:
+    db.session.rollback()
+    if isinstance(exc, ApiError):
+        return error_response(exc.status, exc.message, exc.fields, exc.code, exc.headers, exc.extra)
+    if isinstance(exc, ValidationError):
+        status = int(getattr(exc, "status", 422) or 422)
+        return error_response(status, exc.message, exc.fields)
+    if isinstance(exc, ConflictError):
+        return error_response(409, exc.message, code="stale_version" if exc.current_version else "conflict",
+                              extra={"current_version": exc.current_version,
+                                     "current_status": exc.current_status})
+    if isinstance(exc, TransitionError):
+        status = 403 if exc.forbidden else 409
+        return error_response(status, exc.message, code="forbidden" if exc.forbidden else "not_allowed_now",
+                              extra={"allowed_actions": exc.allowed})
+    if isinstance(exc, NotPermitted):
+        return error_response(403, exc.message)
+    assert isinstance(exc, HTTPException)
+    status = exc.code or 500
+    data = getattr(exc, "data", None) or {}
+    fields = flatten(data["messages"]) if "messages" in data else {}
+    message = data.get("message") or _(MESSAGES.get(status, exc.description or ""))
+    headers: dict[str, str] = dict(data.get("headers") or {})
+    if status == 405 and getattr(exc, "valid_methods", None):
+        headers["Allow"] = ", ".join(exc.valid_methods or [])
+    if status == 429:
+        headers.setdefault("Retry-After", "60")
+    return error_response(status, message, fields, headers=headers)
+
+
+def register_error_handlers(bp: Any) -> None:
+    for exc_class in (ApiError, HTTPException, ValidationError, ConflictError, TransitionError, NotPermitted):
+        bp.register_error_handler(exc_class, _handle)
+
+
+# --------------------------------------------------------------------------- parsing
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max([_depth(v, level + 1) for v in value.values()] or [level])
+    if isinstance(value, list):
+        return max([_depth(v, level + 1) for v in value] or [level])
+    return level
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """Strict JSON: UTF-8, no NaN/Infinity, not absurdly deep. Raises ApiError 400."""
+    try:
+        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise ApiError(400, _("The body is not valid JSON (UTF-8, no NaN or Infinity)."),
+                       code="invalid_json") from None
+    if _depth(value) > MAX_DEPTH:
+        raise ApiError(400, _("The JSON body is nested too deeply."), code="invalid_json")
+    return value
+
+
+def json_body() -> Any:
+    """The request's JSON body; 415 when something else was sent, 400 when it is broken."""
+    raw = request.get_data(cache=True)
+    if not request.is_json:
+        if raw:
+            raise ApiError(415, _("Send the body as application/json."))
+        raise ApiError(422, _("A JSON body is required."), {"body": _("A JSON body is required.")})
+    return parse_json_body(raw)
+
+
+class ApiParser(FlaskParser):
+    """webargs' parser with our JSON rules, and a `multipart` location (form fields and files)."""
+
+    __location_map__ = dict(multipart="load_multipart", **FlaskParser.__location_map__)
+
+    def load_multipart(self, req: Any, schema: ma.Schema) -> Any:
+        if req.mimetype != "multipart/form-data":
+            raise ApiError(415, _("Send the upload as multipart/form-data."))
+        return MultiDictProxy(CombinedMultiDict([req.files, req.form]), schema)
+
+    def _raw_load_json(self, req: Any) -> Any:
+        raw = req.get_data(cache=True)
+        if not req.is_json:
+            if raw:
+                raise ApiError(415, _("Send the body as application/json."))
+            return ma.missing
+        if not raw.strip():
+            return ma.missing
+        return parse_json_body(raw)
+
+
+class Blueprint(SmorestBlueprint):
+    ARGUMENTS_PARSER = ApiParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**SmorestBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+                                             "multipart": "multipart/form-data"}
+
+
+# --------------------------------------------------------------------------- fields
+
+def _clean_text(value: str) -> None:
+    if "\x00" in value:
+        raise ma.ValidationError(_("Text may not contain NUL characters."))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ma.ValidationError(_("Text must be valid Unicode.")) from None
+
+
+class Text(ma.fields.String):
+    """A string the database can store: no NUL, no lone surrogates, bounded length."""
+
+    def __init__(self, max_length: int = 20000, min_length: int | None = None, **kwargs: Any) -> None:
+        validators = list(kwargs.pop("validate", []) or [])
+        validators.append(validate.Length(min=min_length, max=max_length))
+        super().__init__(validate=validators, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        result = super()._deserialize(value, attr, data, **kwargs)
+        _clean_text(result)
+        return result
+
+
+def Id(**kwargs: Any) -> ma.fields.Integer:  # noqa: N802 (a field factory reads like a field class)
+    kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
+    return ma.fields.Integer(strict=kwargs.pop("strict", True), **kwargs)
+
+
+def _sane_year(value: dt.datetime) -> None:
+    if not 1990 <= value.year <= 2200:
+        raise ma.ValidationError(_("Give a date between 1990 and 2200."))
+
+
+def When(**kwargs: Any) -> ma.fields.AwareDateTime:  # noqa: N802
+    kwargs.setdefault("validate", _sane_year)
+    kwargs.setdefault("metadata", {"description": "ISO 8601 date and time with its offset, e.g. "
+                                                  "2017-10-15T09:30:00+06:00"})
+    return ma.fields.AwareDateTime(format="iso", **kwargs)
+
+
+# --------------------------------------------------------------------------- auth
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def rate_key() -> str:
+    """Per token when one is given (hashed: no secret in the limiter's storage), else per address."""
+    token = bearer_token()
+    if token:
+        return "api-token:" + hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return "api-addr:" + (get_remote_address() or "")
+
+
+def rate_limit() -> str:
+    return str(current_app.config.get("API_RATE_LIMIT", "300 per minute"))
+
+
+def authenticate() -> None:
+    """before_request of the authenticated blueprints: only `Authorization: Bearer` counts,
+    never the session cookie (which is why CSRF does not apply to the API)."""
+    token = bearer_token()
+    user = tokens.authenticate(db.session(), token) if token else None
+    if user is None:
+        raise ApiError(401, _("Give a valid API token: Authorization: Bearer <token>."),
+                       headers={"WWW-Authenticate": 'Bearer realm="aryz"'})
+    if db.session.dirty:
+        db.session.commit()
+    g.api_user = user
+
+
+def api_user() -> User:
+    user = g.get("api_user")
+    if user is None:
+        raise ApiError(401, headers={"WWW-Authenticate": 'Bearer realm="aryz"'})
+    return user
+
+
+def staff_only(user: User) -> None:
+    if not (user.is_case_staff or user.role.value == "admin"):
+        raise ApiError(403)
+
+
+__all__ = ["ApiError", "Blueprint", "Text", "Id", "When", "api_user", "authenticate", "json_body",
+           "register_error_handlers", "rate_key", "rate_limit", "MAX_ID", "staff_only"]
