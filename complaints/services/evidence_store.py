@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from complaints.enums import EvidenceKind
 from complaints.lifecycle import Action
 from complaints.models import Complaint, Evidence, User
-from complaints.services.errors import ValidationError
+from complaints.services.errors import NotPermitted, ValidationError
 
 CHUNK = 64 * 1024
 MB = 1024 * 1024
@@ -173,6 +173,7 @@ def intake_file(session: Session, case: Complaint, stream: BinaryIO, filename: s
 
     Raises EvidenceRejected (413/415/422) and, from the lifecycle, TransitionError when
     evidence may not be added now."""
+    may_add(case, actor)
     root = Path(evidence_dir)
     tmp_dir = root / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -247,6 +248,7 @@ def intake_file(session: Session, case: Complaint, stream: BinaryIO, filename: s
 def add_link(session: Session, case: Complaint, url: str, *, actor: User | None,
              description: str | None = None) -> Evidence:
     """A link to a publication as evidence (http and https only)."""
+    may_add(case, actor)
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in url):
@@ -262,6 +264,17 @@ def add_link(session: Session, case: Complaint, url: str, *, actor: User | None,
     session.flush()
     _record(session, case, actor, evidence, {"url": url})
     return evidence
+
+
+def may_add(case: Complaint, actor: User | None) -> None:
+    """Refuse before anything is stored when the lifecycle does not allow evidence now
+    (TransitionError) or the actor is recused (NotPermitted)."""
+    from complaints import access, lifecycle
+
+    who = access.actors(actor, case) if actor is not None else frozenset({lifecycle.SYSTEM})
+    lifecycle.check(case.status, Action.ADD_EVIDENCE, who)
+    if actor is not None and actor.is_case_staff and access.is_recused(actor, case):
+        raise NotPermitted(f"{actor.display_name} is affiliated with a party to this case and is recused from it.")
 
 
 def _record(session: Session, case: Complaint, actor: User | None, evidence: Evidence,

@@ -11,6 +11,10 @@ BLUEPRINT_MODULES = [
     "complaints.web.auth",
     "complaints.web.cases",
     "complaints.web.workflow",
+    "complaints.web.monitor",
+    "complaints.web.evidence",
+    "complaints.web.dashboard",
+    "complaints.web.public",
 ]
 
 

@@ -1,0 +1,124 @@
+"""What the filing forms need besides `services.cases`: the respondent registry
+(find or add a respondent by kind and name) and filers typed in on somebody's behalf."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from complaints.enums import CandidateStatus, FilerKind, RespondentKind
+from complaints.models import Filer, Respondent
+from complaints.services.errors import ValidationError
+
+
+def registry_query(election_id: int | None, *, include_private: bool) -> Any:
+    """The respondents a filer may choose for `election_id` (and those of no election)."""
+    query = select(Respondent)
+    if election_id is not None:
+        query = query.where(or_(Respondent.election_id == election_id, Respondent.election_id.is_(None)))
+    if not include_private:
+        query = query.where(Respondent.is_public.is_(True))
+    return query
+
+
+def search_respondents(session: Session, q: str, *, election_id: int | None, include_private: bool,
+                       limit: int = 20) -> list[Respondent]:
+    folded = q.strip().casefold()[:100]
+    if not folded:
+        return []
+    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = registry_query(election_id, include_private=include_private).where(
+        Respondent.name_folded.like(f"%{escaped}%", escape="\\"))
+    rows = session.scalars(query.order_by(Respondent.name_folded).limit(limit * 3)).all()
+    # Names that start with the query first.
+    rows = sorted(rows, key=lambda r: (not r.name_folded.startswith(folded), r.name_folded))
+    return rows[:limit]
+
+
+def find_or_add_respondent(session: Session, kind: RespondentKind | str, name: str, *,
+                           election_id: int | None) -> Respondent:
+    """The registry's respondent of this kind and name, or a new one: repeat
+    respondents stay one record so they can be counted."""
+    kind = RespondentKind(kind)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Give the respondent's name.", {"new_name": "Give the respondent's name."})
+    existing = session.scalar(select(Respondent).where(Respondent.kind == kind,
+                                                       Respondent.name_folded == name.casefold())
+                              .order_by(Respondent.id).limit(1))
+    if existing is not None:
+        return existing
+    respondent = Respondent(kind=kind, name=name, election_id=election_id,
+                            candidate_status=CandidateStatus.REGISTERED if kind == RespondentKind.CANDIDATE else None)
+    session.add(respondent)
+    session.flush()
+    return respondent
+
+
+@dataclass
+class FilerInput:
+    kind: str | None = None
+    name: str | None = None
+    identity_number: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    organisation: str | None = None
+    accreditation_number: str | None = None
+    consent_to_contact: bool = False
+
+    def cleaned(self) -> FilerInput:
+        out = FilerInput()
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                value = " ".join(value.split()) or None
+            setattr(out, f.name, value)
+        out.consent_to_contact = bool(self.consent_to_contact)
+        return out
+
+
+def filer_errors(data: FilerInput, *, complaint_kind: str) -> dict[str, str]:
+    """Standing rules (art. 44(2)): a name unless anonymous; observers give their
+    accreditation; anonymous filing is for violation reports only."""
+    data = data.cleaned()
+    errors: dict[str, str] = {}
+    try:
+        kind = FilerKind(data.kind or "")
+    except ValueError:
+        errors["kind"] = "Choose the filer's standing."
+        return errors
+    if kind == FilerKind.ANONYMOUS:
+        if complaint_kind == "appeal":
+            errors["kind"] = "An appeal cannot be anonymous: an anonymous filer cannot appeal."
+        return errors
+    if not data.name:
+        errors["name"] = "Give the filer's name."
+    if kind == FilerKind.OBSERVER and not data.accreditation_number:
+        errors["accreditation_number"] = "An observer gives the accreditation number."
+    return errors
+
+
+SAME_FIELDS = ("kind", "name", "identity_number", "address", "phone", "email", "organisation",
+               "accreditation_number", "consent_to_contact")
+
+
+def typed_filer(session: Session, data: FilerInput, *, current: Filer | None, user_id: int | None) -> Filer:
+    """A filer record for details typed in; the current one is reused when nothing changed.
+    Call `filer_errors` first."""
+    data = data.cleaned()
+    kind = FilerKind(data.kind or "")
+    if kind == FilerKind.ANONYMOUS:
+        data = FilerInput(kind=kind.value)
+    if current is not None and all(getattr(current, k) == (FilerKind(data.kind) if k == "kind" else
+                                                           getattr(data, k)) for k in SAME_FIELDS):
+        return current
+    filer = Filer(kind=kind, name=data.name, identity_number=data.identity_number, address=data.address,
+                  phone=data.phone, email=data.email, organisation=data.organisation,
+                  accreditation_number=data.accreditation_number, consent_to_contact=data.consent_to_contact,
+                  user_id=user_id)
+    session.add(filer)
+    session.flush()
+    return filer
