@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session
 
@@ -70,8 +70,13 @@ def migrate(url: str) -> Engine:
 def seed(engine: Engine, generated: int = 20) -> None:
     from complaints.seed import seed_demo
 
+    from complaints.security import _cheap
+
     with Session(engine) as session:
         seed_demo(session, TEST_PASSWORD, generated=generated)
+        # Cheap hashes keep hundreds of test logins fast; production cost is tested in test_auth.
+        cheap = _cheap.hash(TEST_PASSWORD)
+        session.execute(update(User).values(password_hash=cheap))
         session.commit()
 
 
