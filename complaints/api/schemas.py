@@ -362,6 +362,9 @@ class StatsArgs(ma.Schema):
 class StatsOut(ma.Schema):
     """The public aggregates (see the public dashboard); more keys than listed here."""
 
+    class Meta:
+        unknown = ma.INCLUDE
+
     election = fields.Dict(allow_none=True, required=True,
                            metadata={"description": "id, code, name, election_day; null when there is none."})
     total = fields.Integer(required=True)
