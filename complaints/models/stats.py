@@ -23,7 +23,7 @@ class StatCounter(Base):
 
     __tablename__ = "stat_counters"
     __table_args__ = (
-        UniqueConstraint("election_id", "metric", "day", "region_id", "category_id", "key",
+        UniqueConstraint("election_id", "day", "region_id", "category_id", "metric", "key",
                          name="uq_stat_counters_cell"),
     )
 

@@ -70,9 +70,15 @@ class CaseFacts:
     appeal: str | None = None
 
 
+#: Lower edges (hours) of the time-to-decision histogram: fine where deadlines fall
+#: (24 h on election day, 3 days otherwise), coarse beyond, so the counters stay few.
+HOUR_BUCKETS = (0, 1, 2, 3, 4, 6, 8, 12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 168, 240, 336, MAX_HOURS)
+
+
 def decision_hours(received_at: dt.datetime, decided_at: dt.datetime) -> int:
-    seconds = (decided_at - received_at).total_seconds()
-    return max(0, min(MAX_HOURS, int(seconds // 3600)))
+    """The histogram bucket (its lower edge, in hours) of a time to decision."""
+    hours = (decided_at - received_at).total_seconds() / 3600
+    return max(edge for edge in HOUR_BUCKETS if edge <= max(0.0, hours))
 
 
 def case_keys(f: CaseFacts) -> list[str]:
@@ -159,7 +165,7 @@ def _upsert(session: Session, deltas: dict[Cell, int]) -> None:
     table = StatCounter.__table__
     stmt = insert(table)
     stmt = stmt.on_conflict_do_update(
-        index_elements=["election_id", "metric", "day", "region_id", "category_id", "key"],
+        index_elements=["election_id", "day", "region_id", "category_id", "metric", "key"],
         set_={"n": table.c.n + stmt.excluded.n})
     # Sorted rows: concurrent writers lock counter rows in the same order (no deadlock).
     for start in range(0, len(rows), 1000):

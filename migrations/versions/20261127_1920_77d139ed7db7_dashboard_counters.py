@@ -31,7 +31,7 @@ def upgrade() -> None:
     sa.Column('n', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['election_id'], ['elections.id'], name=op.f('fk_stat_counters_election_id_elections')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_counters')),
-    sa.UniqueConstraint('election_id', 'metric', 'day', 'region_id', 'category_id', 'key', name='uq_stat_counters_cell')
+    sa.UniqueConstraint('election_id', 'day', 'region_id', 'category_id', 'metric', 'key', name='uq_stat_counters_cell')
     )
     op.create_table('stat_case_keys',
     sa.Column('complaint_id', sa.Integer(), nullable=False),
