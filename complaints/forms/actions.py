@@ -68,10 +68,6 @@ class ActionForm(FlaskForm):
         return {name: field.data for name, field in self._fields.items() if name not in self.NOT_DATA}
 
 
-class SubmitForm(ActionForm):
-    received_at = LocalDateTimeField(_l("Received at (Bishkek time; empty: now)"), validators=[Optional()])
-
-
 class MarkDeficientForm(ActionForm):
     defects = TextAreaField(_l("Defects, one per line"), validators=[DataRequired(), Length(max=5000)])
 
@@ -148,7 +144,7 @@ class LinkCaseForm(ActionForm):
 
 
 class ScheduleHearingForm(ActionForm):
-    hearing_at = LocalDateTimeField(_l("Date and time (Bishkek time)"), validators=[DataRequired()])
+    hearing_at = LocalDateTimeField(_l("Date and time (Bishkek time)"), validators=[InputRequired()])
     hearing_place = StringField(_l("Place"), validators=[DataRequired(), Length(max=300)])
 
 
@@ -218,9 +214,9 @@ class CloseForm(ActionForm):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
 
 
-#: The actions taken through these forms (edit and add evidence have pages of their own).
+#: The actions taken through these forms. A draft's edit and submit, and adding evidence,
+#: have pages of their own (the filing form, the evidence upload).
 FORMS: dict[Action, type[ActionForm]] = {
-    Action.SUBMIT: SubmitForm,
     Action.MARK_DEFICIENT: MarkDeficientForm,
     Action.CURE: CureForm,
     Action.DECLARE_INADMISSIBLE: DeclareInadmissibleForm,

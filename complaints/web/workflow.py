@@ -45,7 +45,7 @@ def build_form(action: Action, case: Complaint, *, bound: bool = False) -> Actio
         kwargs["formdata"] = None
     form = form_cls(**kwargs)
     if not bound:
-        form.version.data = case.version
+        _set_version(form, case.version)
     respondents = [(str(r.id), r.name) for r in case.respondents]
     if hasattr(form, "assignee_id"):
         free, _recused = wf.assignable_staff(db.session, case)
@@ -70,6 +70,12 @@ def build_form(action: Action, case: Complaint, *, bound: bool = False) -> Actio
                        if item.ok is False and item.ground]
             form.grounds.data = [g for g in failing if g in {x.value for x in InadmissibilityGround}]
     return form
+
+
+def _set_version(form: ActionForm, version: int) -> None:
+    """Point a form at the case's current version (a bound field renders its raw input)."""
+    form.version.data = version
+    form.version.raw_data = [str(version)]
 
 
 def workflow_panel(case: Complaint, allowed: list[lifecycle.Rule], *, failed: ActionForm | None = None,
@@ -187,9 +193,9 @@ def act(registration_number: str, action: str) -> Any:
             # A stale page: say who changed the case meanwhile, and keep what was typed.
             form = build_form(what, case, bound=True) if what in FORMS else None
             if form is not None:
-                form.version.data = case.version
+                _set_version(form, case.version)
             return _rerender(case, 409, failed=form, failed_action=what, conflict=_conflict(case))
-        return _rerender(case, 409, message=exc.message)
+        return render_template("workflow/refused.html", case=case, message=exc.message), 409
     if what not in FORMS:
         abort(404)
     form = build_form(what, case, bound=True)
@@ -201,7 +207,7 @@ def act(registration_number: str, action: str) -> Any:
     except ConflictError as exc:
         db.session.rollback()
         case = load_case(registration_number)
-        form.version.data = case.version
+        _set_version(form, case.version)
         return _rerender(case, 409, failed=form, failed_action=what, conflict=exc)
     except NotPermitted as exc:
         db.session.rollback()
