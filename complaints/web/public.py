@@ -1,6 +1,92 @@
-"""The public face: dashboard `/public`, register `/public/register`, case permalinks, exports."""
+"""The public face, no account needed: the dashboard `/public` (aggregates only), the
+register `/public/register` with a permanent page per case, and its CSV / JSON exports.
+Everything shown goes through `register.public_entry` or `stats.summary(public=True)`."""
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from sqlalchemy import select
+
+from complaints.db import db, utcnow
+from complaints.enums import Outcome
+from complaints.forms.dashboard import StatsFilterForm
+from complaints.lifecycle import State
+from complaints.models import Category, CaseHistory, Complaint, Election, Region
+from complaints.services import register, stats
+from complaints.web.dashboard import chart_rows
 
 bp = Blueprint("public", __name__)
+
+
+@bp.route("/public")
+def dashboard() -> Any:
+    form = StatsFilterForm(formdata=request.args)
+    election = form.load_choices(db.session)
+    form.validate()
+    filters = form.filters(election)
+    data = stats.summary(db.session, filters, public=True)
+    return render_template("public/dashboard.html", form=form, data=data, staff=False, linkable=False, queue={},
+                           rows=chart_rows(data, links=False, queue={}), refreshed=utcnow())
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "elections": list(db.session.scalars(select(Election).order_by(Election.election_day.desc()))),
+        "regions": list(db.session.scalars(select(Region).order_by(Region.name))),
+        "categories": list(db.session.scalars(select(Category).order_by(Category.election_id, Category.position))),
+        "statuses": [s.value for s in State if s != State.DRAFT],
+        "outcomes": [o.value for o in Outcome],
+    }
+
+
+@bp.route("/public/register", endpoint="register")
+def register_page() -> Any:
+    filters = register.RegisterFilters.from_args(request.args)
+    raw_before = (request.args.get("before") or "").strip()
+    before = int(raw_before) if raw_before.isdigit() and len(raw_before) < 10 else None
+    cases, next_before = register.register_page(db.session, filters, before)
+    return render_template("public/register.html", filters=filters,
+                           entries=[register.public_entry(c) for c in cases],
+                           next_args=filters.args(before=next_before) if next_before else None,
+                           first_page=before is None, **_choices())
+
+
+@bp.route("/public/cases/<registration_number>")
+def case(registration_number: str) -> Any:
+    """The permanent public page of a case; 404 for a draft or an unknown number."""
+    number = registration_number.strip().upper()
+    if len(number) > 32:
+        abort(404)
+    found = db.session.scalar(select(Complaint).where(Complaint.registration_number == number,
+                                                      Complaint.status != State.DRAFT))
+    if found is None:
+        abort(404)
+    # Only the dates and states of the public steps: notes and payloads may name private people.
+    steps = db.session.execute(
+        select(CaseHistory.at, CaseHistory.from_state, CaseHistory.to_state, CaseHistory.action)
+        .where(CaseHistory.complaint_id == found.id, CaseHistory.internal.is_(False),
+               CaseHistory.from_state.is_distinct_from(CaseHistory.to_state))
+        .order_by(CaseHistory.seq)).all()
+    return render_template("public/case.html", entry=register.public_entry(found), steps=steps)
+
+
+def _export_query() -> Any:
+    return register.register_query(db.session, register.RegisterFilters.from_args(request.args))
+
+
+@bp.route("/public/register.csv")
+def register_csv() -> Any:
+    """The public register under the page's filters, as CSV (streamed)."""
+    rows = (register.public_csv_row(e) for e in register.entries(db.session, _export_query(), register.public_entry))
+    return Response(stream_with_context(register.stream_csv(register.PUBLIC_CSV_COLUMNS, rows)),
+                    mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="register.csv"'})
+
+
+@bp.route("/public/register.json")
+def register_json() -> Any:
+    body = register.stream_json(register.entries(db.session, _export_query(), register.public_entry),
+                                {"exported_at": utcnow().isoformat(),
+                                 "filters": register.RegisterFilters.from_args(request.args).args()})
+    return Response(stream_with_context(body), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="register.json"'})
