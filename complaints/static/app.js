@@ -9,5 +9,16 @@
     document.querySelectorAll("[data-print]").forEach(function (el) {
       el.addEventListener("click", function (ev) { ev.preventDefault(); window.print(); });
     });
+    // A table too wide for the screen scrolls in its wrapper: let keyboard users reach it
+    // (WCAG 2.1.1) and name the region after the table's caption or the heading before it.
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth <= wrap.clientWidth || wrap.hasAttribute("tabindex")) { return; }
+      var caption = wrap.querySelector("caption");
+      var heading = wrap.previousElementSibling;
+      var name = caption ? caption.textContent : (heading && /^H[1-6]$/.test(heading.tagName) ? heading.textContent : "");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", (name || document.title).trim());
+    });
   });
 })();
