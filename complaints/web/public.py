@@ -12,7 +12,7 @@ from complaints.db import db, utcnow
 from complaints.enums import Outcome
 from complaints.forms.dashboard import StatsFilterForm
 from complaints.lifecycle import State
-from complaints.models import Category, CaseHistory, Complaint, Election, Region
+from complaints.models import CaseHistory, Category, Complaint, Election, Region
 from complaints.services import register, stats
 from complaints.web.dashboard import chart_rows
 
