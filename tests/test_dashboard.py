@@ -14,8 +14,16 @@ from sqlalchemy.orm import Session
 
 from complaints.enums import RespondentKind
 from complaints.lifecycle import Action, State
-from complaints.models import (Appeal, Complaint, ComplaintRespondent, Decision, Election, Filer, Respondent,
-                               Sanction, User)
+from complaints.models import (
+    Appeal,
+    Complaint,
+    ComplaintRespondent,
+    Decision,
+    Election,
+    Filer,
+    Respondent,
+    User,
+)
 from complaints.models.stats import StatCounter
 from complaints.services import cases as svc
 from complaints.services import deadlines, generate, history, stats
