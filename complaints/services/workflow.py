@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case as sql_case, func, or_, select, tuple_
+from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
 from complaints import access, lifecycle
@@ -23,6 +24,8 @@ from complaints.services.cases import completeness_errors
 #: What the queue shows unless a status is chosen: cases somebody still has to act on.
 ACTIVE_STATES = frozenset(lifecycle.OPEN_STATES | lifecycle.DECIDED_STATES | {State.INADMISSIBLE})
 PAGE_SIZE = 50
+#: Counts per filter stop here: an exact count of a million rows costs a full scan.
+COUNT_CAP = 1000
 #: Suggested duplicates: filed within this many days of each other.
 DUPLICATE_WINDOW = dt.timedelta(days=3)
 
@@ -80,7 +83,9 @@ class QueueFilters:
 
 def _base(user: User, f: QueueFilters, *, with_status: bool = True, quick: bool = True,
           now: dt.datetime) -> Select[tuple[Complaint]]:
-    query = access.visible_cases(user)
+    # Staff may see every received case (access.can_view); drafts are never in the queue.
+    query = select(Complaint) if user.role in CASE_STAFF_ROLES or user.role == Role.ADMIN \
+        else access.visible_cases(user)
     if f.election_id is not None:
         query = query.where(Complaint.election_id == f.election_id)
     if with_status:
@@ -88,8 +93,8 @@ def _base(user: User, f: QueueFilters, *, with_status: bool = True, quick: bool 
             query = query.where(Complaint.status.in_(sorted(ACTIVE_STATES)))
         elif f.status != "all":
             query = query.where(Complaint.status == f.status)
-    else:
-        query = query.where(Complaint.status != State.DRAFT)
+        else:
+            query = query.where(Complaint.status != State.DRAFT)
     if f.category_id is not None:
         query = query.where(Complaint.primary_category_id == f.category_id)
     if f.region_id is not None:
@@ -174,19 +179,35 @@ def queue_page(session: Session, user: User, f: QueueFilters, cursor: str | None
     return QueuePage(page, next_cursor, *queue_counts(session, user, f, now))
 
 
+def _capped_count(session: Session, query: Select[tuple[Complaint]]) -> int:
+    """How many rows `query` has, counting no further than COUNT_CAP + 1: a bounded
+    index scan, so a count stays cheap at a million cases."""
+    sub = query.with_only_columns(Complaint.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+
+
 def queue_counts(session: Session, user: User, f: QueueFilters,
                  now: dt.datetime) -> tuple[dict[str, int], dict[str, int]]:
-    """Cases per status (other filters applied), and per quick filter (status applied)."""
-    by_status = _base(user, f, with_status=False, now=now).with_only_columns(
-        Complaint.status, func.count()).group_by(Complaint.status).order_by(None)
-    status_counts = {str(getattr(s, "value", s)): n for s, n in session.execute(by_status)}
-    status_counts["all"] = sum(status_counts.values())
-    status_counts[""] = sum(n for s, n in status_counts.items() if s in {x.value for x in ACTIVE_STATES})
+    """Cases per status (the other filters applied) and per quick filter (all filters
+    applied, that one toggled on); each capped at COUNT_CAP + 1 (shown as "1000+")."""
+    no_status = _base(user, f, with_status=False, now=now)
+    status_counts = {s.value: _capped_count(session, no_status.where(Complaint.status == s))
+                     for s in State if s != State.DRAFT}
+    status_counts["all"] = _capped_count(session, no_status.where(Complaint.status != State.DRAFT))
+    status_counts[""] = _capped_count(session, no_status.where(Complaint.status.in_(sorted(ACTIVE_STATES))))
     no_quick = _base(user, f, quick=False, now=now)
-    sums = [func.coalesce(func.sum(sql_case((_quick_condition(name, user, now), 1), else_=0)), 0)
-            for name in QueueFilters.QUICK]
-    totals = session.execute(no_quick.with_only_columns(*sums).order_by(None)).one()
-    return status_counts, dict(zip(QueueFilters.QUICK, (int(t) for t in totals), strict=True))
+    quick_counts = {}
+    for name in QueueFilters.QUICK:
+        query = no_quick
+        for other in QueueFilters.QUICK:
+            if other == name or getattr(f, other):
+                query = query.where(_quick_condition(other, user, now))
+        quick_counts[name] = _capped_count(session, query)
+    return status_counts, quick_counts
+
+
+def count_label(n: int) -> str:
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
 
 
 # --------------------------------------------------------------------------- admissibility

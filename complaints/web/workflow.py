@@ -255,7 +255,7 @@ def queue() -> Any:
         categories=db.session.scalars(categories_q).all(), regions=db.session.scalars(
             select(Region).order_by(Region.name)).all(),
         respondents=db.session.scalars(respondents_q.limit(500)).all(), staff=staff,
-        active_states=wf.ACTIVE_STATES)
+        active_states=wf.ACTIVE_STATES, count_label=wf.count_label)
 
 
 # --------------------------------------------------------------------------- printable documents
