@@ -197,6 +197,10 @@ def test_monitor_files_from_a_phone(live_server: LiveServer, pages: Pages, journ
     assert hashlib.sha256(downloaded).hexdigest() == expected["witness-statement.pdf"]
     assert_accessible(page)
 
+    menu(page, "My complaints").click()
+    expect(page.get_by_role("link", name=number, exact=True)).to_be_visible()
+    assert_accessible(page)
+
 
 def test_other_monitor_cannot_open_the_case(pages: Pages, journey: dict[str, Any]) -> None:
     needs(journey, "number", "evidence_urls")
@@ -329,6 +333,14 @@ def test_clerk_publishes(pages: Pages, journey: dict[str, Any]) -> None:
     assert_accessible(page)
     submit_action(form)
     expect_done(page, "published")
+    assert_accessible(page)
+    # The printable documents reached from the case page.
+    page.get_by_role("button", name="Decision document").click()
+    expect(page.locator("main")).to_contain_text("upheld")
+    assert_accessible(page)
+    page.go_back()
+    page.get_by_role("button", name=f"Print the notice to {CANDIDATE}").click()
+    expect(page.locator("main")).to_contain_text(journey["number"])
     assert_accessible(page)
     journey["published"] = True
 
