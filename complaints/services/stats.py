@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, func, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
 from complaints.db import utcnow
@@ -356,26 +357,25 @@ def due24_clause(now: dt.datetime) -> Any:
 
 def live_counts(session: Session, f: Filters, election: Election | None,
                 now: dt.datetime | None = None) -> dict[str, int]:
-    """Overdue and due-within-24h, counted now (they change with the clock, not with writes)."""
+    """Overdue and due-within-24h, counted now (they change with the clock, not with
+    writes). One pass over the cases whose clock ends before now + 24 h (the `due_at` index)."""
     now = now or utcnow()
-    out = {}
-    for name, clause in (("overdue", overdue_clause(now)), ("due24", due24_clause(now))):
-        q = select(func.count()).select_from(Complaint).where(clause)
-        if f.election_id is not None:
-            q = q.where(Complaint.election_id == f.election_id)
-        if f.region_id is not None:
-            q = q.where(Complaint.region_id == f.region_id)
-        if f.category_id is not None:
-            q = q.where(Complaint.primary_category_id == f.category_id)
-        if election is not None and (f.day_from or f.day_to):
-            zone = ZoneInfo(election.timezone)
-            if f.day_from:
-                q = q.where(Complaint.received_at >= dt.datetime.combine(f.day_from, dt.time(), zone))
-            if f.day_to:
-                q = q.where(Complaint.received_at < dt.datetime.combine(f.day_to + dt.timedelta(days=1),
-                                                                        dt.time(), zone))
-        out[name] = int(session.scalar(q) or 0)
-    return out
+    q = select(func.count(sql_case((overdue_clause(now), 1))), func.count(sql_case((due24_clause(now), 1)))) \
+        .select_from(Complaint).where(Complaint.due_at < now + dt.timedelta(hours=24))
+    if f.election_id is not None:
+        q = q.where(Complaint.election_id == f.election_id)
+    if f.region_id is not None:
+        q = q.where(Complaint.region_id == f.region_id)
+    if f.category_id is not None:
+        q = q.where(Complaint.primary_category_id == f.category_id)
+    if election is not None and (f.day_from or f.day_to):
+        zone = ZoneInfo(election.timezone)
+        if f.day_from:
+            q = q.where(Complaint.received_at >= dt.datetime.combine(f.day_from, dt.time(), zone))
+        if f.day_to:
+            q = q.where(Complaint.received_at < dt.datetime.combine(f.day_to + dt.timedelta(days=1), dt.time(), zone))
+    overdue, due24 = session.execute(q).one()
+    return {"overdue": int(overdue or 0), "due24": int(due24 or 0)}
 
 
 def summary(session: Session, f: Filters, *, public: bool, now: dt.datetime | None = None) -> dict[str, Any]:
