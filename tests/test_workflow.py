@@ -4,6 +4,7 @@ wrong role and every wrong state; recusal and stale versions."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select, update
@@ -491,3 +492,18 @@ def test_overdue_is_marked_on_the_case_page(client, auth, session):
     login_as(client, auth, "commissioner")
     page = text_of(client.get(f"/cases/{case.registration_number}"))
     assert "OVERDUE" in page and "escalated to commissioner" in page
+
+
+@pytest.mark.parametrize("state", [State.SUBMITTED, State.UNDER_EXAMINATION, State.DECIDED], ids=lambda s: s.value)
+def test_case_page_forms_have_unique_ids_and_labels(client, auth, session, state):
+    case = case_in_state(session, state)
+    for username in ("clerk", "investigator", "commissioner", "monitor"):
+        login_as(client, auth, username)
+        html = client.get(f"/cases/{case.registration_number}").get_data(as_text=True)
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+        for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", html):
+            field_id = re.search(r'\sid="([^"]+)"', tag)
+            if field_id and 'type="hidden"' not in tag:
+                assert f'for="{field_id.group(1)}"' in html, (username, tag)
+        assert "style=" not in html and "onclick" not in html.lower() and "<script>" not in html
