@@ -194,10 +194,19 @@ def test_filtered_figures_match_direct_counts(session: Session, dataset: Electio
     region = session.scalar(select(Complaint.region_id).where(Complaint.election_id == dataset.id)
                             .group_by(Complaint.region_id).order_by(func.count().desc()).limit(1))
     kw: dict[str, Any] = {}
+    category = dataset.categories[0].id
+    if which == "all":  # a combination that holds at least one case
+        sample = session.scalars(select(Complaint).where(
+            Complaint.election_id == dataset.id, Complaint.status != State.DRAFT,
+            Complaint.received_at >= dt.datetime.combine(dataset.election_day - dt.timedelta(days=4), dt.time(),
+                                                         dt.UTC),
+            Complaint.received_at < dt.datetime.combine(dataset.election_day, dt.time(), dt.UTC))).first()
+        assert sample is not None
+        region, category = sample.region_id, sample.primary_category_id
     if which in ("region", "all"):
         kw["region_id"] = region
     if which in ("category", "all"):
-        kw["category_id"] = dataset.categories[0].id
+        kw["category_id"] = category
     if which in ("period", "all"):
         kw["day_from"], kw["day_to"] = dataset.election_day - dt.timedelta(days=5), dataset.election_day
     got = stats.summary(session, stats.Filters(election_id=dataset.id, **kw), public=False, now=now)
