@@ -20,6 +20,10 @@ from tests.workflow_helpers import (case_in_state, demo, fresh, history_count, l
 ROLES = ["monitor", "monitor2", "clerk", "investigator", "commissioner", "admin"]
 
 
+def text_of_html(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
 def login_as(client, auth, username):
     auth.logout()
     response = auth.login(username)
@@ -255,14 +259,78 @@ def test_deficient_cured_by_the_filer_then_accepted(client, auth, session):
     assert case.status == State.DEFICIENT and case.defects == ["The signature is missing.", "No date of the event."]
     assert case.due_clock.value == "cure"
     login_as(client, auth, "monitor")
-    page = text_of(client.get(f"/cases/{case.registration_number}"))
-    assert "Answer the deficiency notice" in page and "Withdraw the complaint" in page
+    html = client.get(f"/cases/{case.registration_number}").get_data(as_text=True)
+    assert "Answer the deficiency notice" in text_of_html(html) and "Withdraw the complaint" in text_of_html(html)
+    assert f'href="/complaints/{case.id}/edit"' in html  # the filer corrects the complaint on its edit form
     ok(post_action(client, case, Action.CURE, note="Signed and dated copy handed in."), case)
     login_as(client, auth, "clerk")
     case = fresh(session, case)
     assert case.status == State.SUBMITTED
     ok(post_action(client, case, Action.ACCEPT, assignee_id=str(demo(session)["users"]["investigator"].id)), case)
     assert fresh(session, case).status == State.UNDER_EXAMINATION
+
+
+def test_appeal_chain_before_publication_to_the_supreme_court(client, auth, session):
+    """Decided, appealed by the respondent before publication, affirmed, appealed again
+    to the Supreme Court, affirmed: closed (the appeal route of section 3)."""
+    case = case_in_state(session, State.DECIDED)
+    login_as(client, auth, "clerk")
+    ok(post_action(client, case, Action.FILE_APPEAL, appeal_body="first_instance_court", appellant="respondent",
+                   case_number="2-77/17", filed_at=local_input(utcnow() - dt.timedelta(hours=2))), case)
+    case = fresh(session, case)
+    ok(post_action(client, case, Action.RECORD_APPEAL_OUTCOME, appeal_outcome="affirmed"), case)
+    case = fresh(session, case)
+    ok(post_action(client, case, Action.FILE_APPEAL, appeal_body="supreme_court", appellant="respondent",
+                   case_number="SC-5/17"), case)
+    case = fresh(session, case)
+    ok(post_action(client, case, Action.RECORD_APPEAL_OUTCOME, appeal_outcome="affirmed"), case)
+    case = fresh(session, case)
+    ok(post_action(client, case, Action.CLOSE, reason="Final ruling of the Supreme Court"), case)
+    case = fresh(session, case)
+    assert case.status == State.CLOSED
+    assert [(a.body.value, a.outcome.value) for a in case.appeals] == [("first_instance_court", "affirmed"),
+                                                                       ("supreme_court", "affirmed")]
+
+
+def test_decided_closed_when_the_appeal_window_ran_out(client, auth, session):
+    case = case_in_state(session, State.DECIDED)
+    session.execute(update(Complaint).where(Complaint.id == case.id)
+                    .values(appeal_due_at=utcnow() - dt.timedelta(minutes=1)))
+    session.commit()
+    login_as(client, auth, "clerk")
+    ok(post_action(client, fresh(session, case), Action.CLOSE), case)
+    assert fresh(session, case).status == State.CLOSED
+
+
+def test_hearing_rescheduled(client, auth, session):
+    case = case_in_state(session, State.HEARING_SCHEDULED)
+    login_as(client, auth, "commissioner")
+    later = (utcnow() + dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    ok(post_action(client, case, Action.SCHEDULE_HEARING, hearing_at=local_input(later), hearing_place="Hall 2"),
+       case)
+    case = fresh(session, case)
+    assert case.status == State.HEARING_SCHEDULED and case.hearing_at == later and case.hearing_place == "Hall 2"
+
+
+def test_times_in_the_future_are_refused(client, auth, session):
+    """An appeal filed, or a reply received, in the future is a typing error."""
+    future = local_input(utcnow() + dt.timedelta(days=3))
+    decided = case_in_state(session, State.DECIDED)
+    login_as(client, auth, "clerk")
+    response = post_action(client, decided, Action.FILE_APPEAL, appeal_body="supreme_court", appellant="filer",
+                           filed_at=future)
+    assert response.status_code == 422 and 'id="file_appeal-filed_at-error"' in response.get_data(as_text=True)
+    assert fresh(session, decided).status == State.DECIDED
+    examined = case_in_state(session, State.UNDER_EXAMINATION)
+    rid = examined.respondents[0].id
+    svc.apply_action(session, examined, Action.NOTIFY_RESPONDENT, demo(session)["users"]["clerk"],
+                     {"respondent_id": rid})
+    session.commit()
+    response = post_action(client, fresh(session, examined), Action.RECORD_REPLY, respondent_id=str(rid),
+                           reply="We deny it.", received_at=future)
+    assert response.status_code == 422 and 'id="record_reply-received_at-error"' in response.get_data(as_text=True)
+    assert session.scalar(select(RespondentNotice.reply_text).where(
+        RespondentNotice.complaint_id == examined.id)) is None
 
 
 def test_deficient_cure_deadline_lapses_into_inadmissible(client, auth, session):

@@ -562,6 +562,8 @@ def _reply(session: Session, case: Complaint, data: dict[str, Any], actor: User 
     respondent = _respondent_of(case, data, errors)
     reply = _text(data, "reply", errors, label="The reply")
     received = _when(data, "received_at", errors, required=False, default=now)
+    if received is not None and received > now + dt.timedelta(minutes=5):
+        errors["received_at"] = "The reply cannot be received in the future."
     _raise(errors)
     assert respondent is not None
     notice = next((n for n in reversed(case.notices) if n.respondent_id == respondent.id
@@ -736,6 +738,8 @@ def _file_appeal(session: Session, case: Complaint, data: dict[str, Any], actor:
     appellant = _enum(data, "appellant", Appellant, errors)
     case_number = _text(data, "case_number", errors, required=False, max_len=64)
     filed_at = _when(data, "filed_at", errors, default=now)
+    if filed_at is not None and filed_at > now + dt.timedelta(minutes=5):
+        errors["filed_at"] = "The appeal cannot be filed in the future."
     note = _text(data, "note", errors, required=False)
     if actor is not None and actor.role == Role.MONITOR and appellant not in (None, Appellant.FILER):
         errors["appellant"] = "You can appeal only as the filer."

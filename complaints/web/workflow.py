@@ -116,12 +116,10 @@ def _edit_url(case: Complaint) -> str | None:
     """The filer's edit form (another page) for curing defects, if the app has one."""
     if "monitor.edit_draft" not in current_app.view_functions:
         return None
-    for key, value in (("registration_number", case.registration_number), ("case_id", case.id), ("id", case.id)):
-        try:
-            return url_for("monitor.edit_draft", **{key: value})
-        except BuildError:
-            continue
-    return None
+    try:
+        return url_for("monitor.edit_draft", complaint_id=case.id)
+    except BuildError:
+        return None
 
 
 @bp.app_context_processor
