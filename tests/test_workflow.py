@@ -575,3 +575,5 @@ def test_case_page_forms_have_unique_ids_and_labels(client, auth, session, state
             if field_id and 'type="hidden"' not in tag:
                 assert f'for="{field_id.group(1)}"' in html, (username, tag)
         assert "style=" not in html and "onclick" not in html.lower() and "<script>" not in html
+        # A group of checkboxes is never "required" one by one (the browser would demand them all).
+        assert not [t for t in re.findall(r"<input\b[^>]*>", html) if 'type="checkbox"' in t and "required" in t]

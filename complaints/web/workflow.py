@@ -33,6 +33,12 @@ QUEUE_ROLES = ("clerk", "investigator", "commissioner", "admin")
 CASE_STAFF = ("clerk", "investigator", "commissioner")
 #: States in which intake decides on admissibility: the checklist is shown there.
 INTAKE_STATES = frozenset({State.SUBMITTED, State.DEFICIENT})
+#: The usual next step first, the exceptional ones (refuse, withdraw, close) last.
+FORM_ORDER = [Action.ACCEPT, Action.CURE, Action.ASSIGN, Action.NOTIFY_RESPONDENT, Action.RECORD_REPLY,
+              Action.REQUEST_EVIDENCE, Action.DRAFT_CONCLUSION, Action.SCHEDULE_HEARING, Action.DECIDE,
+              Action.CONFIRM_INADMISSIBILITY, Action.PUBLISH, Action.FILE_APPEAL, Action.RECORD_APPEAL_OUTCOME,
+              Action.REOPEN, Action.ADD_NOTE, Action.LINK_CASE, Action.MARK_DEFICIENT, Action.TRANSFER,
+              Action.DECLARE_INADMISSIBLE, Action.OVERTURN_INADMISSIBILITY, Action.WITHDRAW, Action.CLOSE]
 
 
 # --------------------------------------------------------------------------- forms for one case
@@ -87,7 +93,7 @@ def workflow_panel(case: Complaint, allowed: list[lifecycle.Rule], *, failed: Ac
     recused = staff and access.is_recused(current_user, case)
     forms: dict[str, ActionForm] = {}
     if not recused:
-        for rule in allowed:
+        for rule in sorted(allowed, key=lambda r: FORM_ORDER.index(r.action) if r.action in FORM_ORDER else 99):
             if rule.action in FORMS and rule.action.value not in forms:
                 forms[rule.action.value] = build_form(rule.action, case)
     if failed is not None and failed_action is not None and failed_action.value in forms:
