@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import BISHKEK, PHONE, Pages, assert_accessible, type_datetime
+from tests.browser.helpers import BISHKEK, PHONE, Pages, assert_accessible, type_datetime
 
 pytestmark = pytest.mark.browser
 
@@ -217,3 +217,13 @@ def test_the_check_itself_finds_violations(pages: Pages) -> None:
     with pytest.raises(AssertionError) as caught:
         assert_accessible(page)
     assert "image-alt" in str(caught.value) and "label" in str(caught.value)
+
+
+def test_the_check_itself_catches_what_the_csp_refuses(pages: Pages) -> None:
+    page = pages.as_user(None)
+    page.goto("/login")
+    page.evaluate("""() => { document.querySelector('main').insertAdjacentHTML('beforeend',
+        '<p style="color: #111">inline style</p>'); }""")
+    page.wait_for_timeout(200)
+    with pytest.raises(AssertionError, match="Content-Security-Policy refused"):
+        assert_accessible(page)
