@@ -14,8 +14,16 @@ from complaints.db import utcnow
 from complaints.lifecycle import Action, State
 from complaints.models import CaseHistory, CaseLink, CaseNote, Complaint, RespondentNotice, User
 from complaints.services import cases as svc
-from tests.workflow_helpers import (case_in_state, demo, fresh, history_count, local_input, new_case, post_action,
-                                    text_of)
+from tests.workflow_helpers import (
+    case_in_state,
+    demo,
+    fresh,
+    history_count,
+    local_input,
+    new_case,
+    post_action,
+    text_of,
+)
 
 ROLES = ["monitor", "monitor2", "clerk", "investigator", "commissioner", "admin"]
 

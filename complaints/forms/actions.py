@@ -13,13 +13,31 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateTimeLocalField, FieldList, Form, FormField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField, widgets)
+from wtforms import (
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from complaints.enums import (AppealBody, AppealOutcome, Appellant, InadmissibilityGround, LinkKind, Outcome,
-                              SanctionKind, TransferBody)
+from complaints.enums import (
+    AppealBody,
+    AppealOutcome,
+    Appellant,
+    InadmissibilityGround,
+    LinkKind,
+    Outcome,
+    SanctionKind,
+    TransferBody,
+)
 from complaints.lifecycle import Action
 
 #: Times are typed in the commission's zone (DOMAIN.md section 4) and stored as UTC.
