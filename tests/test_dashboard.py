@@ -310,3 +310,33 @@ def test_dashboard_filters_and_their_errors(client: Any, auth: Any, session: Ses
     r = client.get(f"/dashboard/data.json?region={region}&start=2017-09-01&end=2017-10-31")
     body = r.get_json()
     assert body["filters"] == {"from": "2017-09-01", "to": "2017-10-31", "region_id": region, "category_id": None}
+
+
+def test_linked_numbers_equal_what_the_queue_counts(session: Session, dataset: Election,
+                                                    users: dict[str, User]) -> None:
+    """Each dashboard number links to the queue with these arguments; the queue must count the same."""
+    from complaints.services import workflow as wf
+
+    now = dt.datetime.now(dt.UTC)
+    clerk = users["clerk"]
+    got = stats.summary(session, stats.Filters(election_id=dataset.id), public=False, now=now)
+
+    def queue_total(**args: Any) -> int:
+        f = wf.QueueFilters.from_args({k: str(v) for k, v in {"election": dataset.id, **args}.items()})
+        by_status, quick = wf.queue_counts(session, clerk, f, now)
+        if "overdue" in args:
+            return quick["overdue"]
+        if "due24" in args:
+            return quick["due24"]
+        return by_status["all"] if args.get("status") == "all" else by_status.get(args["status"], 0)
+
+    assert got["overdue"] == queue_total(overdue=1)
+    assert got["due_within_24h"] == queue_total(due24=1)
+    for status, n in got["by_status"].items():
+        assert n == queue_total(status=status), status
+    for r in got["top_respondents"]:
+        assert r["cases"] == queue_total(status="all", respondent=r["id"])
+    for c in got["by_category"]:
+        assert c["cases"] == queue_total(status="all", category=c["id"])
+    for r in got["by_region"]:
+        assert r["cases"] == queue_total(status="all", region=r["id"])
