@@ -585,3 +585,13 @@ def test_case_page_forms_have_unique_ids_and_labels(client, auth, session, state
         assert "style=" not in html and "onclick" not in html.lower() and "<script>" not in html
         # A group of checkboxes is never "required" one by one (the browser would demand them all).
         assert not [t for t in re.findall(r"<input\b[^>]*>", html) if 'type="checkbox"' in t and "required" in t]
+
+
+def test_deadlines_table_shows_which_clocks_run(client, auth, session):
+    case = case_in_state(session, State.DECIDED)
+    login_as(client, auth, "clerk")
+    html = client.get(f"/cases/{case.registration_number}").get_data(as_text=True)
+    table = text_of_html(html.split('id="h-deadlines"')[1].split("</table>")[0])
+    assert "Filing" in table and "filed on time" in table
+    assert re.search(r"Decision [0-9: -]+ not running", table)
+    assert re.search(r"Appeal [0-9: -]+ in \d", table)
