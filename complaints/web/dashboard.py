@@ -104,9 +104,10 @@ def chart_rows(data: dict[str, Any], *, links: bool, queue: dict[str, Any]) -> d
         "groups": stats.STATUS_GROUPS,
         "days": [(d["day"], d["cases"]) for d in data["per_day"]],
         "hours": [(f"{h['hour']:02d}:00", h["cases"]) for h in data["election_day_hours"]],
-        "categories": [(c["name"], c["cases"], link(category=c["id"]) if c["id"] else None)
+        "categories": [(c["name"] if c["id"] else _("(none)"), c["cases"], link(category=c["id"]) if c["id"] else None)
                        for c in data["by_category"]],
-        "regions": [(r["name"], r["cases"], link(region=r["id"]) if r["id"] else None) for r in data["by_region"]],
+        "regions": [(r["name"] if r["id"] else _("(none)"), r["cases"], link(region=r["id"]) if r["id"] else None)
+                    for r in data["by_region"]],
         "outcomes": [(label(k), n) for k, n in data["decisions_by_outcome"].items()],
         "sanctions": [(label(k), n) for k, n in data["sanctions"].items()],
         "appeals": [(_("pending") if k == "pending" else label(k), n) for k, n in data["appeals"].items()],
