@@ -595,3 +595,28 @@ def test_deadlines_table_shows_which_clocks_run(client, auth, session):
     assert "Filing" in table and "filed on time" in table
     assert re.search(r"Decision [0-9: -]+ not running", table)
     assert re.search(r"Appeal [0-9: -]+ in \d", table)
+
+
+def test_action_forms_carry_their_csrf_token(connection, tmp_path):
+    """With CSRF on, the prefixed token of an action form on the case page is accepted,
+    and a post without it is refused with nothing changed."""
+    from complaints.db import db
+    from tests.conftest import TEST_PASSWORD, csrf_token, make_app
+
+    app = make_app(connection, tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        session = db.session()
+        case = case_in_state(session, State.SUBMITTED)
+        client = app.test_client()
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        assert client.post("/login", data={"username": "clerk", "password": TEST_PASSWORD,
+                                           "csrf_token": token}).status_code == 302
+        html = client.get(f"/cases/{case.registration_number}").get_data(as_text=True)
+        field = re.search(r'name="accept-csrf_token" type="hidden" value="([^"]+)"', html)
+        assert field, "the accept form has no CSRF token"
+        url = f"/cases/{case.registration_number}/actions/accept"
+        refused = client.post(url, data={"accept-version": str(case.version)})
+        assert refused.status_code == 400 and fresh(session, case).status == State.SUBMITTED
+        done = client.post(url, data={"accept-version": str(case.version), "accept-csrf_token": field.group(1)})
+        assert done.status_code == 302 and fresh(session, case).status == State.UNDER_EXAMINATION
+    db.session.remove()
