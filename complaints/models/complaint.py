@@ -38,6 +38,8 @@ class Complaint(Base):
         Index("ix_complaints_queue", "status", "due_at", "id"),
         Index("ix_complaints_election_status", "election_id", "status"),
         Index("ix_complaints_received", "election_id", "received_at"),
+        # Dashboard: overdue / due-soon counted from the index alone, with its filters.
+        Index("ix_complaints_election_due", "election_id", "due_at", "region_id", "primary_category_id", "received_at"),
         # The work queue's "escalated to me", in due order (keyset on due_at, id).
         Index("ix_complaints_escalated_due", "escalated_to", "due_at", "id"),
     )
