@@ -7,7 +7,7 @@ from sqlalchemy import Select, or_, select
 
 from complaints.enums import CASE_STAFF_ROLES, Role
 from complaints.lifecycle import FILER, State
-from complaints.models import Complaint, Filer, User
+from complaints.models import Complaint, Filer
 
 
 def owns(user: Any, case: Complaint) -> bool:

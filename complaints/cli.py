@@ -53,7 +53,7 @@ def demo_accounts_command() -> None:
     from complaints.seed import DEMO_USERS
 
     password, _new = demo_password()
-    click.echo("Demo accounts (password for all: %s):" % password)
+    click.echo(f"Demo accounts (password for all: {password}):")
     for username, role, _name in DEMO_USERS:
         click.echo(f"  {username:<13} {role.value}")
 

@@ -14,12 +14,40 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from complaints.enums import (AppealBody, AppealOutcome, Appellant, CandidateStatus, Channel, ComplaintKind,
-                              ElectionKind, EvidenceKind, FilerKind, InadmissibilityGround, Language, LinkKind,
-                              Outcome, ReceivingBody, RegionKind, RespondentKind, Role, SanctionKind, TransferBody)
+from complaints.enums import (
+    AppealBody,
+    AppealOutcome,
+    Appellant,
+    CandidateStatus,
+    Channel,
+    ComplaintKind,
+    ElectionKind,
+    EvidenceKind,
+    FilerKind,
+    InadmissibilityGround,
+    Language,
+    LinkKind,
+    Outcome,
+    ReceivingBody,
+    RegionKind,
+    RespondentKind,
+    Role,
+    SanctionKind,
+    TransferBody,
+)
 from complaints.lifecycle import Action
-from complaints.models import (Category, Complaint, District, Election, Evidence, Filer, Precinct, Region,
-                               Respondent, User)
+from complaints.models import (
+    Category,
+    Complaint,
+    District,
+    Election,
+    Evidence,
+    Filer,
+    Precinct,
+    Region,
+    Respondent,
+    User,
+)
 from complaints.security import hash_password
 from complaints.services import cases as svc
 from complaints.services.cases import AllegationInput, ComplaintInput

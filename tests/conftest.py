@@ -68,9 +68,8 @@ def migrate(url: str) -> Engine:
 
 
 def seed(engine: Engine, generated: int = 20) -> None:
-    from complaints.seed import seed_demo
-
     from complaints.security import _cheap
+    from complaints.seed import seed_demo
 
     with Session(engine) as session:
         seed_demo(session, TEST_PASSWORD, generated=generated)

@@ -7,13 +7,12 @@ import pytest
 from sqlalchemy import func, select
 
 from complaints.enums import ComplaintKind
-from complaints.lifecycle import Action, State
+from complaints.lifecycle import Action, State, TransitionError
 from complaints.models import CaseHistory, Category, Complaint, Election, Region, Respondent
 from complaints.seed import add_categories
 from complaints.services import cases as svc
 from complaints.services import deadlines, history
 from complaints.services.errors import ConflictError, ValidationError
-from complaints.lifecycle import TransitionError
 
 UTC = dt.UTC
 

@@ -1,8 +1,17 @@
 """Typed SQLAlchemy models, one module per aggregate. Importing this package
 registers every table on `Base.metadata` (Alembic's env.py relies on it)."""
 from complaints.db import Base
-from complaints.models.complaint import (Allegation, Appeal, CaseLink, CaseNote, Complaint, ComplaintRespondent,
-                                         Decision, RespondentNotice, Sanction)
+from complaints.models.complaint import (
+    Allegation,
+    Appeal,
+    CaseLink,
+    CaseNote,
+    Complaint,
+    ComplaintRespondent,
+    Decision,
+    RespondentNotice,
+    Sanction,
+)
 from complaints.models.election import Category, District, Election, Precinct, Region
 from complaints.models.evidence import Evidence
 from complaints.models.history import CaseHistory, HistoryHead, IdempotencyKey

@@ -5,13 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from complaints.db import Base, UTCDateTime, utcnow
-from complaints.enums import (AppealBody, AppealOutcome, Appellant, Channel, Clock, ComplaintKind, Language,
-                              LinkKind, Outcome, ReceivingBody, SanctionKind, TransferBody)
+from complaints.enums import (
+    AppealBody,
+    AppealOutcome,
+    Appellant,
+    Channel,
+    Clock,
+    ComplaintKind,
+    Language,
+    LinkKind,
+    Outcome,
+    ReceivingBody,
+    SanctionKind,
+    TransferBody,
+)
 from complaints.lifecycle import State
 from complaints.models.base import created_at_column, enum_type, pk
 from complaints.models.election import Category, District, Election, Precinct, Region

@@ -19,13 +19,40 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from complaints import access, lifecycle
 from complaints.db import utcnow
-from complaints.enums import (AppealBody, AppealOutcome, Appellant, Channel, ComplaintKind, FilerKind,
-                              InadmissibilityGround, Language, LinkKind, Outcome, ReceivingBody, Role,
-                              SanctionKind, TransferBody)
+from complaints.enums import (
+    AppealBody,
+    AppealOutcome,
+    Appellant,
+    Channel,
+    ComplaintKind,
+    FilerKind,
+    InadmissibilityGround,
+    Language,
+    LinkKind,
+    Outcome,
+    ReceivingBody,
+    Role,
+    SanctionKind,
+    TransferBody,
+)
 from complaints.lifecycle import SYSTEM, Action, State
-from complaints.models import (Allegation, Appeal, CaseHistory, CaseLink, CaseNote, Category, Complaint,
-                               ComplaintRespondent, Decision, Election, Filer, RespondentNotice, Respondent,
-                               Sanction, User)
+from complaints.models import (
+    Allegation,
+    Appeal,
+    CaseHistory,
+    CaseLink,
+    CaseNote,
+    Category,
+    Complaint,
+    ComplaintRespondent,
+    Decision,
+    Election,
+    Filer,
+    Respondent,
+    RespondentNotice,
+    Sanction,
+    User,
+)
 from complaints.services import deadlines, history
 from complaints.services.errors import ConflictError, NotPermitted, ValidationError
 

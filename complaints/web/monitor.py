@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_, func, or_, select
@@ -20,11 +19,9 @@ from sqlalchemy import and_, func, or_, select
 from complaints import access, lifecycle
 from complaints.db import db, utcnow
 from complaints.enums import Channel, ComplaintKind, Role
-from complaints.forms.filing import (MAX_ROWS, FilingForm, IntakeForm, TrackForm, choice, opt_int, to_local,
-                                     to_utc)
+from complaints.forms.filing import MAX_ROWS, FilingForm, IntakeForm, TrackForm, choice, opt_int, to_local, to_utc
 from complaints.lifecycle import Action, State
-from complaints.models import (CaseHistory, Complaint, District, Election, Evidence, Filer, Precinct, Region,
-                               Respondent)
+from complaints.models import CaseHistory, Complaint, District, Election, Evidence, Filer, Precinct, Region, Respondent
 from complaints.security import limiter
 from complaints.services import cases as svc
 from complaints.services import deadlines, evidence_store, filing

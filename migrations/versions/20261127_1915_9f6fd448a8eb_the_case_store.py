@@ -1,7 +1,7 @@
 """The case store: elections, places, parties, users, complaints, evidence, the hash-chained history.
 
 Revision ID: 9f6fd448a8eb
-Revises: 
+Revises:
 Create Date: 2026-11-27 19:15:13.610528+00:00
 """
 from __future__ import annotations
