@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from complaints.db import Base
@@ -25,6 +25,11 @@ class StatCounter(Base):
     __table_args__ = (
         UniqueConstraint("election_id", "day", "region_id", "category_id", "metric", "key",
                          name="uq_stat_counters_cell"),
+        # Filtered dashboards: one region's (or category's) days, read from the index alone.
+        Index("ix_stat_counters_region", "election_id", "region_id", "day",
+              postgresql_include=["metric", "key", "n"]),
+        Index("ix_stat_counters_category", "election_id", "category_id", "day",
+              postgresql_include=["metric", "key", "n"]),
     )
 
     id: Mapped[int] = pk()
