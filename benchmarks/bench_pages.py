@@ -23,7 +23,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from complaints import create_app  # noqa: E402
 from complaints.db import db  # noqa: E402
-from complaints.models import CaseHistory, Complaint, Region  # noqa: E402
+from complaints.models import CaseHistory, Category, Complaint, Region  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -48,6 +48,7 @@ def main() -> int:
         cases = session.scalar(select(func.count()).select_from(Complaint))
         rows = session.scalar(select(func.count()).select_from(CaseHistory))
         region = session.scalar(select(Region.id).order_by(Region.id).limit(1))
+        category = session.scalar(select(Category.id).order_by(Category.id).limit(1))
         db.session.remove()
     client = app.test_client()
     login = client.post("/login", data={"username": args.user, "password": args.password})
@@ -57,6 +58,8 @@ def main() -> int:
 
     pages = [("staff dashboard", "/dashboard"),
              ("staff dashboard, region + period", f"/dashboard?region={region}&start=2017-10-01&end=2017-10-31"),
+             ("staff dashboard, category", f"/dashboard?category={category}"),
+             ("staff dashboard, period (a month)", "/dashboard?start=2017-10-01&end=2017-10-31"),
              ("dashboard JSON", "/dashboard/data.json"),
              ("public dashboard", "/public"),
              ("public register", "/public/register"),
