@@ -1,6 +1,7 @@
 """The lifecycle actions' handlers: one function per action reads and checks the
 data the action requires and sets the case's fields. `cases.apply_action` looks the
 handler up in HANDLERS after the lifecycle table allowed the action."""
+from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable

@@ -4,6 +4,7 @@
 and the actor, validates the data the action requires, sets the fields, refreshes
 the clocks, bumps the version (optimistic lock) and appends the history row, all in
 the caller's transaction."""
+from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable

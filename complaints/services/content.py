@@ -1,6 +1,7 @@
 """What a complaint says: the filing input, its checks, and the tracking code.
 
 Shared by the services that create, edit and submit complaints."""
+from __future__ import annotations
 
 import datetime as dt
 import hashlib

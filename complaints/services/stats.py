@@ -3,9 +3,10 @@
 Every change to a case (the `ON_CHANGE` hook of `complaints.services.cases`) recomputes
 what that case contributes ("status|submitted", "respondent|7", "dtime|30", ...) and
 applies the difference to `stat_counters` with upserts (`n = n + delta`) in the same
-transaction. Each contribution is counted twice: on a detail row (the case's local
-received day, region and category) for filtered views, and on an election-wide roll-up
-row for the unfiltered view. So a dashboard reads counters, never the cases themselves;
+transaction. Each contribution is counted on eight rows, one per combination of (local
+received day, or all days) x (region, or any) x (category, or any), so every combination
+of filters reads the coarsest rows that answer it exactly, a few thousand rows at most
+whatever the number of cases. So a dashboard reads counters, never the cases themselves;
 only the overdue / due-within-24-hours figures depend on the clock and are counted live
 over the `due_at` index (they concern open cases only).
 
@@ -28,7 +29,7 @@ from complaints.db import utcnow
 from complaints.enums import Outcome, RespondentKind
 from complaints.lifecycle import State
 from complaints.models import Category, Complaint, ComplaintRespondent, Decision, Election, Region, Respondent
-from complaints.models.stats import ALL_DAYS, StatCaseKeys, StatCounter
+from complaints.models.stats import ALL_DAYS, ANY, StatCaseKeys, StatCounter
 
 #: Time to decision is kept as a histogram of whole hours, capped here (30 days).
 MAX_HOURS = 720
@@ -73,6 +74,9 @@ class CaseFacts:
 
 #: Lower edges (hours) of the time-to-decision histogram: fine where deadlines fall
 #: (24 h on election day, 3 days otherwise), coarse beyond, so the counters stay few.
+#: Every metric of `case_keys` (the dashboard reads them by name, through the index).
+METRICS = ("status", "hour", "respondent", "resp_case", "filer_case", "outcome", "resp_outcome", "filer_outcome",
+           "dtime", "within", "resp_dtime", "filer_dtime", "sanction", "appeal")
 HOUR_BUCKETS = (0, 1, 2, 3, 4, 6, 8, 12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 168, 240, 336, MAX_HOURS)
 
 
@@ -83,7 +87,7 @@ def decision_hours(received_at: dt.datetime, decided_at: dt.datetime) -> int:
 
 
 def case_keys(f: CaseFacts) -> list[str]:
-    """The detail keys of one case (the roll-up adds day, region and category)."""
+    """The keys ("metric|key") one case counts towards."""
     keys = [f"status|{f.status}"]
     if f.day == f.election_day:
         keys.append(f"hour|{f.hour:02d}")
@@ -112,14 +116,13 @@ Cell = tuple[int, str, dt.date, int, int, str]  # election, metric, day, region,
 
 
 def cells(election_id: int, day: dt.date, region_id: int, category_id: int, keys: Iterable[str]) -> Iterator[Cell]:
-    """Every counter cell that the keys of one case count towards (detail and roll-up)."""
+    """Every counter cell that the keys of one case count towards: the detail row and
+    its seven roll-ups (all days, any region, any category, and their combinations)."""
+    levels = [(d, r, c) for d in (day, ALL_DAYS) for r in (region_id, ANY) for c in (category_id, ANY)]
     for k in keys:
         metric, _, key = k.partition("|")
-        yield (election_id, metric, day, region_id, category_id, key)
-        yield (election_id, metric, ALL_DAYS, 0, 0, key)
-    yield (election_id, "day", ALL_DAYS, 0, 0, day.isoformat())
-    yield (election_id, "region", ALL_DAYS, 0, 0, str(region_id))
-    yield (election_id, "category", ALL_DAYS, 0, 0, str(category_id))
+        for d, r, c in levels:
+            yield (election_id, metric, d, r, c, key)
 
 
 def facts_of(case: Complaint, election: Election | None = None) -> CaseFacts | None:
@@ -275,41 +278,53 @@ def default_election(session: Session) -> Election | None:
                                                     Election.id.desc()).limit(1))
 
 
-def _where(f: Filters) -> list[Any]:
+def _where(f: Filters, *, by: str | None = None, ids: list[int] | None = None) -> list[Any]:
+    """The counter rows that answer `f` exactly: for each dimension, the filtered value or
+    the roll-up over all of them. `by` ("day", "region", "category"): one row per value of
+    that dimension (`ids`: the region or category ids to read), to break the figures down."""
     c = StatCounter
     out: list[Any] = []
     if f.election_id is not None:
         out.append(c.election_id == f.election_id)
-    if not f.detailed:
-        out += [c.day == ALL_DAYS, c.region_id == 0, c.category_id == 0]
-        return out
-    out.append(c.day != ALL_DAYS)
-    if f.day_from is not None:
-        out.append(c.day >= f.day_from)
-    if f.day_to is not None:
-        out.append(c.day <= f.day_to)
-    if f.region_id is not None:
-        out.append(c.region_id == f.region_id)
-    if f.category_id is not None:
-        out.append(c.category_id == f.category_id)
+    if by == "day" or f.day_from is not None or f.day_to is not None:
+        out.append(c.day > ALL_DAYS)
+        if f.day_from is not None:
+            out.append(c.day >= f.day_from)
+        if f.day_to is not None:
+            out.append(c.day <= f.day_to)
+    else:
+        out.append(c.day == ALL_DAYS)
+    for name, col, value in (("region", c.region_id, f.region_id), ("category", c.category_id, f.category_id)):
+        if value is not None:
+            out.append(col == value)
+        elif by == name:
+            out.append(col.in_(ids or [0]))
+        else:
+            out.append(col == ANY)
     return out
 
 
 def counts(session: Session, f: Filters) -> dict[str, Counter[str]]:
-    """{metric: {key: n}} under the filters, for every metric kept per key."""
+    """{metric: {key: n}} under the filters, for every metric kept per key, and cases
+    ("status" rows) by day, region and category."""
     c = StatCounter
     out: dict[str, Counter[str]] = {}
-    rows = session.execute(select(c.metric, c.key, func.sum(c.n)).where(*_where(f)).group_by(c.metric, c.key))
+    rows = session.execute(select(c.metric, c.key, func.sum(c.n))
+                           .where(*_where(f), c.metric.in_(METRICS)).group_by(c.metric, c.key))
     for metric, key, n in rows:
         if n:
             out.setdefault(metric, Counter())[key] = int(n)
-    if f.detailed:
-        # Day, region and category are dimensions of the detail rows: count cases by status.
-        for name, col in (("day", c.day), ("region", c.region_id), ("category", c.category_id)):
-            grouped = session.execute(select(col, func.sum(c.n)).where(*_where(f), c.metric == "status")
-                                      .group_by(col))
-            out[name] = Counter({(k.isoformat() if isinstance(k, dt.date) else str(k)): int(n)
-                                 for k, n in grouped if n})
+    region_ids = [0, *session.scalars(select(Region.id).order_by(Region.id))]
+    cat_q = select(Category.id).order_by(Category.id)
+    if f.election_id is not None:
+        cat_q = cat_q.where(Category.election_id == f.election_id)
+    category_ids = [0, *session.scalars(cat_q)]
+    for name, col, ids in (("day", c.day, None), ("region", c.region_id, region_ids),
+                           ("category", c.category_id, category_ids)):
+        grouped = session.execute(select(col, func.sum(c.n)).where(*_where(f, by=name, ids=ids),
+                                                                    c.metric == "status").group_by(col))
+        out[name] = Counter({(k.isoformat() if isinstance(k, dt.date) else str(k)): int(n)
+                             for k, n in grouped if n})
     return out
 
 
