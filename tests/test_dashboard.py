@@ -188,14 +188,15 @@ def test_overdue_and_due_soon_follow_the_clock(session: Session, dataset: Electi
         assert (got["overdue"], got["due_within_24h"]) == (want["overdue"], want["due24"])
 
 
-@pytest.mark.parametrize("which", ["region", "category", "period", "all"])
+@pytest.mark.parametrize("which", ["region", "category", "period", "all", "region+period", "category+period",
+                                   "region+category"])
 def test_filtered_figures_match_direct_counts(session: Session, dataset: Election, which: str) -> None:
     now = dt.datetime(2017, 10, 16, 12, tzinfo=dt.UTC)
     region = session.scalar(select(Complaint.region_id).where(Complaint.election_id == dataset.id)
                             .group_by(Complaint.region_id).order_by(func.count().desc()).limit(1))
     kw: dict[str, Any] = {}
     category = dataset.categories[0].id
-    if which == "all":  # a combination that holds at least one case
+    if which in ("all", "region+category"):  # a combination that holds at least one case
         sample = session.scalars(select(Complaint).where(
             Complaint.election_id == dataset.id, Complaint.status != State.DRAFT,
             Complaint.received_at >= dt.datetime.combine(dataset.election_day - dt.timedelta(days=4), dt.time(),
@@ -203,11 +204,11 @@ def test_filtered_figures_match_direct_counts(session: Session, dataset: Electio
             Complaint.received_at < dt.datetime.combine(dataset.election_day, dt.time(), dt.UTC))).first()
         assert sample is not None
         region, category = sample.region_id, sample.primary_category_id
-    if which in ("region", "all"):
+    if which in ("region", "all", "region+period", "region+category"):
         kw["region_id"] = region
-    if which in ("category", "all"):
+    if which in ("category", "all", "category+period", "region+category"):
         kw["category_id"] = category
-    if which in ("period", "all"):
+    if which in ("period", "all", "region+period", "category+period"):
         kw["day_from"], kw["day_to"] = dataset.election_day - dt.timedelta(days=5), dataset.election_day
     got = stats.summary(session, stats.Filters(election_id=dataset.id, **kw), public=False, now=now)
     want = direct(session, dataset, now, **kw)
