@@ -124,7 +124,12 @@ def deadlines_sweep_command() -> None:
             totals[k] += v
         if not any(counts.values()):
             break
-    click.echo(f"Marked {totals['overdue']} case(s) overdue; closed {totals['closed']} case(s).")
+    from complaints.services.tokens import purge_idempotency_keys
+
+    purged = purge_idempotency_keys(session)
+    session.commit()
+    click.echo(f"Marked {totals['overdue']} case(s) overdue; closed {totals['closed']} case(s); "
+               f"forgot {purged} expired Idempotency-Key(s).")
 
 
 def init_app(app: Flask) -> None:

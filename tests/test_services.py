@@ -191,3 +191,19 @@ def test_seed_twice_changes_nothing(session):
     before = session.scalar(select(func.count()).select_from(Complaint))
     assert seed_demo(session, "whatever") is False
     assert session.scalar(select(func.count()).select_from(Complaint)) == before
+
+
+def test_sweep_command_forgets_old_idempotency_keys(session, runner, users):
+    from complaints.cli import deadlines_sweep_command
+    from complaints.models import IdempotencyKey
+
+    old = IdempotencyKey(user_id=users["monitor"].id, key="old", request_hash="x" * 64,
+                         created_at=dt.datetime.now(UTC) - dt.timedelta(days=2))
+    fresh = IdempotencyKey(user_id=users["monitor"].id, key="fresh", request_hash="y" * 64)
+    session.add_all([old, fresh])
+    session.flush()
+    result = runner.invoke(deadlines_sweep_command, [])
+    assert result.exit_code == 0, result.output
+    assert "forgot 1 expired" in result.output
+    keys = session.scalars(select(IdempotencyKey.key).where(IdempotencyKey.user_id == users["monitor"].id)).all()
+    assert "old" not in keys and "fresh" in keys

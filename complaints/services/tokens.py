@@ -75,3 +75,19 @@ def revoke(session: Session, token: ApiToken) -> bool:
 
 def tokens_of(session: Session, user: User) -> list[ApiToken]:
     return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+
+
+#: How long a filing's Idempotency-Key is kept. Its stored response holds the tracking
+#: code in clear (the only way to return "the first result"), so it is not kept for long.
+IDEMPOTENCY_TTL = dt.timedelta(hours=24)
+
+
+def purge_idempotency_keys(session: Session, now: dt.datetime | None = None) -> int:
+    """Forget Idempotency-Keys older than IDEMPOTENCY_TTL; returns how many."""
+    from sqlalchemy import delete
+
+    from complaints.models import IdempotencyKey
+
+    cutoff = (now or utcnow()) - IDEMPOTENCY_TTL
+    result = session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
+    return int(result.rowcount or 0)
