@@ -160,3 +160,26 @@ def test_suggested_duplicates_and_checklist(session):
     assert set(items) == {"on_time", "standing", "competence", "elements", "duplicate"}
     assert items["on_time"].ok and items["standing"].ok and items["elements"].ok
     assert items["duplicate"].ok is None and first.registration_number in items["duplicate"].detail
+
+
+def test_pages_follow_due_order_across_statuses(session):
+    # The timed part is merged from one index range per status: the order must be global.
+    clerk = session.scalar(select(User).where(User.username == "clerk"))
+    for filters in (wf.QueueFilters(), wf.QueueFilters(status="all")):
+        seen: list[int] = []
+        cursor = None
+        for _ in range(200):
+            page = wf.queue_page(session, clerk, filters, cursor, limit=9)
+            seen += [c.id for c in page.cases]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        states = sorted(wf.ACTIVE_STATES) if filters.status == "" else sorted(wf.RECEIVED_STATES)
+        timed = session.scalars(select(Complaint.id).where(Complaint.status.in_(states),
+                                                           Complaint.due_at.is_not(None))
+                                .order_by(Complaint.due_at, Complaint.id)).all()
+        untimed = session.scalars(select(Complaint.id).where(Complaint.status.in_(states),
+                                                             Complaint.due_at.is_(None))
+                                  .order_by(Complaint.id)).all()
+        assert len(timed) > 9
+        assert seen == [*timed, *untimed]
