@@ -38,6 +38,7 @@ from complaints.enums import (
     SanctionKind,
     TransferBody,
 )
+from complaints.forms import enum_choices
 from complaints.lifecycle import Action
 
 #: Times are typed in the commission's zone (DOMAIN.md section 4) and stored as UTC.
@@ -46,11 +47,6 @@ LOCAL_ZONE = ZoneInfo("Asia/Bishkek")
 
 def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
-
-
-def enum_choices(enum_cls: Any, blank: str | None = None) -> list[SelectChoice]:
-    pairs = [(e.value, e.value.replace("_", " ")) for e in enum_cls]
-    return choices(([("", blank)] if blank is not None else []) + pairs)
 
 
 class LocalDateTimeField(DateTimeLocalField):

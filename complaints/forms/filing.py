@@ -28,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from complaints.enums import Channel, ComplaintKind, FilerKind, Language, RespondentKind
+from complaints.forms import enum_choices
 from complaints.services.cases import AllegationInput, ComplaintInput
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -53,11 +54,6 @@ def words(value: str) -> str:
 
 def choice(value: Any, label: Any, render_kw: dict[str, str] | None = None) -> SelectChoice:
     return SelectChoice("" if value is None else str(value), label, render_kw or {})
-
-
-def enum_choices(enum_cls: Any, blank: str | None = None, skip: tuple[Any, ...] = ()) -> list[SelectChoice]:
-    out = [choice(e.value, words(e.value)) for e in enum_cls if e not in skip]
-    return ([choice("", blank)] if blank is not None else []) + out
 
 
 def local_field(label: Any, **kw: Any) -> DateTimeLocalField:
