@@ -189,14 +189,14 @@ def test_overdue_and_due_soon_follow_the_clock(session: Session, dataset: Electi
 
 
 @pytest.mark.parametrize("which", ["region", "category", "period", "all", "region+period", "category+period",
-                                   "region+category"])
+                                   "region+category", "months", "region+months", "all+months"])
 def test_filtered_figures_match_direct_counts(session: Session, dataset: Election, which: str) -> None:
     now = dt.datetime(2017, 10, 16, 12, tzinfo=dt.UTC)
     region = session.scalar(select(Complaint.region_id).where(Complaint.election_id == dataset.id)
                             .group_by(Complaint.region_id).order_by(func.count().desc()).limit(1))
     kw: dict[str, Any] = {}
     category = dataset.categories[0].id
-    if which in ("all", "region+category"):  # a combination that holds at least one case
+    if which in ("all", "region+category", "all+months"):  # a combination that holds at least one case
         sample = session.scalars(select(Complaint).where(
             Complaint.election_id == dataset.id, Complaint.status != State.DRAFT,
             Complaint.received_at >= dt.datetime.combine(dataset.election_day - dt.timedelta(days=4), dt.time(),
@@ -204,12 +204,16 @@ def test_filtered_figures_match_direct_counts(session: Session, dataset: Electio
             Complaint.received_at < dt.datetime.combine(dataset.election_day, dt.time(), dt.UTC))).first()
         assert sample is not None
         region, category = sample.region_id, sample.primary_category_id
-    if which in ("region", "all", "region+period", "region+category"):
+    if which in ("region", "all", "region+period", "region+category", "region+months", "all+months"):
         kw["region_id"] = region
-    if which in ("category", "all", "category+period", "region+category"):
+    if which in ("category", "all", "category+period", "region+category", "all+months"):
         kw["category_id"] = category
     if which in ("period", "all", "region+period", "category+period"):
         kw["day_from"], kw["day_to"] = dataset.election_day - dt.timedelta(days=5), dataset.election_day
+    if which.endswith("months"):  # whole months (the month roll-ups) and days at both edges
+        kw["day_from"] = dataset.election_day.replace(day=1) - dt.timedelta(days=45)
+        kw["day_to"] = dataset.election_day
+        assert kw["day_from"].day != 1 and stats._periods(stats.Filters(**kw))[0][0]
     got = stats.summary(session, stats.Filters(election_id=dataset.id, **kw), public=False, now=now)
     want = direct(session, dataset, now, **kw)
     assert want["total"] > 0

@@ -20,8 +20,9 @@ ANY = -1
 class StatCounter(Base):
     """How many cases (or sanctions) of one election count towards (metric, key).
 
-    Each contribution is counted on eight rows: every combination of (the case's local
-    received day, or ALL_DAYS) x (its region, or ANY) x (its category, or ANY). So any
+    Each contribution is counted on twelve rows: every combination of (the case's local
+    received day, or ALL_DAYS) x (its region, or ANY) x (its category, or ANY), and of
+    (its month: metric + "/m", day = the first of the month) x region x category. So any
     combination of filters reads the coarsest rows that answer it exactly: an unfiltered
     dashboard a few hundred rows, a month a few thousand, whatever the number of cases."""
 

@@ -3,10 +3,11 @@
 Every change to a case (the `ON_CHANGE` hook of `complaints.services.cases`) recomputes
 what that case contributes ("status|submitted", "respondent|7", "dtime|30", ...) and
 applies the difference to `stat_counters` with upserts (`n = n + delta`) in the same
-transaction. Each contribution is counted on eight rows, one per combination of (local
-received day, or all days) x (region, or any) x (category, or any), so every combination
-of filters reads the coarsest rows that answer it exactly, a few thousand rows at most
-whatever the number of cases. So a dashboard reads counters, never the cases themselves;
+transaction. Each contribution is counted on twelve rows, one per combination of (local
+received day, its month, or all days) x (region, or any) x (category, or any), so every
+combination of filters reads the coarsest rows that answer it exactly (a period: its
+whole months from the month rows, the days at its edges from the day rows), a few
+thousand rows at most whatever the number of cases. So a dashboard reads counters, never the cases themselves;
 only the overdue / due-within-24-hours figures depend on the clock and are counted live
 over the `due_at` index (they concern open cases only).
 
@@ -77,6 +78,8 @@ class CaseFacts:
 #: Every metric of `case_keys` (the dashboard reads them by name, through the index).
 METRICS = ("status", "hour", "respondent", "resp_case", "filer_case", "outcome", "resp_outcome", "filer_outcome",
            "dtime", "within", "resp_dtime", "filer_dtime", "sanction", "appeal")
+#: The suffix of the month roll-up metrics ("status/m": cases by status in one month).
+MONTH = "/m"
 HOUR_BUCKETS = (0, 1, 2, 3, 4, 6, 8, 12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 168, 240, 336, MAX_HOURS)
 
 
@@ -116,13 +119,16 @@ Cell = tuple[int, str, dt.date, int, int, str]  # election, metric, day, region,
 
 
 def cells(election_id: int, day: dt.date, region_id: int, category_id: int, keys: Iterable[str]) -> Iterator[Cell]:
-    """Every counter cell that the keys of one case count towards: the detail row and
-    its seven roll-ups (all days, any region, any category, and their combinations)."""
-    levels = [(d, r, c) for d in (day, ALL_DAYS) for r in (region_id, ANY) for c in (category_id, ANY)]
+    """Every counter cell that the keys of one case count towards: the detail row, its
+    seven roll-ups (all days, any region, any category, and their combinations), and the
+    four month rows (metric + MONTH, `day` = the first of the month, region or ANY,
+    category or ANY) that let a period read its whole months as one row per key."""
+    levels = [(m, d, r, c) for m, d in (("", day), ("", ALL_DAYS), (MONTH, day.replace(day=1)))
+              for r in (region_id, ANY) for c in (category_id, ANY)]
     for k in keys:
         metric, _, key = k.partition("|")
-        for d, r, c in levels:
-            yield (election_id, metric, d, r, c, key)
+        for m, d, r, c in levels:
+            yield (election_id, metric + m, d, r, c, key)
 
 
 def facts_of(case: Complaint, election: Election | None = None) -> CaseFacts | None:
@@ -294,6 +300,24 @@ def default_election(session: Session) -> Election | None:
                                                     Election.id.desc()).limit(1))
 
 
+def _periods(f: Filters) -> list[tuple[bool, dt.date, dt.date]]:
+    """The period filter as (month rows?, first day, last day) pieces: the whole months
+    inside it read from the month roll-ups, the days at its edges from the day rows."""
+    if f.day_from is None or f.day_to is None or f.day_from > f.day_to:
+        return []
+    start = f.day_from if f.day_from.day == 1 else (f.day_from.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    after = f.day_to + dt.timedelta(days=1)
+    end = after.replace(day=1)  # the first day after the last whole month
+    if start >= end:
+        return [(False, f.day_from, f.day_to)]
+    pieces = [(True, start, end - dt.timedelta(days=1))]
+    if f.day_from < start:
+        pieces.append((False, f.day_from, start - dt.timedelta(days=1)))
+    if end <= f.day_to:
+        pieces.append((False, end, f.day_to))
+    return pieces
+
+
 def _where(f: Filters, *, by: str | None = None, ids: list[int] | None = None) -> list[Any]:
     """The counter rows that answer `f` exactly: for each dimension, the filtered value or
     the roll-up over all of them. `by` ("day", "region", "category"): one row per value of
@@ -320,16 +344,31 @@ def _where(f: Filters, *, by: str | None = None, ids: list[int] | None = None) -
     return out
 
 
+def _pieces(f: Filters, metrics: tuple[str, ...], by: str | None = None,
+            ids: list[int] | None = None) -> list[list[Any]]:
+    """The WHERE clauses whose rows, summed, answer `f` (one per period piece)."""
+    c = StatCounter
+    periods = _periods(f) if by != "day" else []
+    if not periods:
+        return [[*_where(f, by=by, ids=ids), c.metric.in_(metrics)]]
+    out = []
+    for months, first, last in periods:
+        piece = Filters(f.election_id, first, last, f.region_id, f.category_id)
+        out.append([*_where(piece, by=by, ids=ids),
+                    c.metric.in_([m + MONTH for m in metrics] if months else metrics)])
+    return out
+
+
 def counts(session: Session, f: Filters) -> dict[str, Counter[str]]:
     """{metric: {key: n}} under the filters, for every metric kept per key, and cases
     ("status" rows) by day, region and category."""
     c = StatCounter
     out: dict[str, Counter[str]] = {}
-    rows = session.execute(select(c.metric, c.key, func.sum(c.n))
-                           .where(*_where(f), c.metric.in_(METRICS)).group_by(c.metric, c.key))
-    for metric, key, n in rows:
-        if n:
-            out.setdefault(metric, Counter())[key] = int(n)
+    for where in _pieces(f, METRICS):
+        for metric, key, n in session.execute(select(c.metric, c.key, func.sum(c.n)).where(*where)
+                                              .group_by(c.metric, c.key)):
+            if n:
+                out.setdefault(metric.removesuffix(MONTH), Counter())[key] += int(n)
     region_ids = [0, *session.scalars(select(Region.id).order_by(Region.id))]
     cat_q = select(Category.id).order_by(Category.id)
     if f.election_id is not None:
@@ -337,10 +376,12 @@ def counts(session: Session, f: Filters) -> dict[str, Counter[str]]:
     category_ids = [0, *session.scalars(cat_q)]
     for name, col, ids in (("day", c.day, None), ("region", c.region_id, region_ids),
                            ("category", c.category_id, category_ids)):
-        grouped = session.execute(select(col, func.sum(c.n)).where(*_where(f, by=name, ids=ids),
-                                                                    c.metric == "status").group_by(col))
-        out[name] = Counter({(k.isoformat() if isinstance(k, dt.date) else str(k)): int(n)
-                             for k, n in grouped if n})
+        out[name] = Counter()
+        for where in _pieces(f, ("status",), by=name, ids=ids):
+            for k, n in session.execute(select(col, func.sum(c.n)).where(*where).group_by(col)):
+                if n:
+                    out[name][k.isoformat() if isinstance(k, dt.date) else str(k)] += int(n)
+        out[name] = +out[name]
     return out
 
 
