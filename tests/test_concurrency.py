@@ -54,21 +54,27 @@ def _state(engine, number):
         return case.version, case.status, rows
 
 
+def _add_note(engine, number: str, i: int, expected_version) -> str:
+    """One clerk's note on case `number`, against the version `expected_version(case)` names."""
+    with Session(engine) as s:
+        case = s.scalar(select(Complaint).where(Complaint.registration_number == number))
+        clerk = s.scalar(select(User).where(User.username == "clerk"))
+        try:
+            svc.apply_action(s, case, Action.ADD_NOTE, clerk, {"note": f"note {i}"},
+                             expected_version=expected_version(case))
+            s.commit()
+            return "applied"
+        except ConflictError:
+            s.rollback()
+            return "conflict"
+
+
 def test_same_version_exactly_one_wins(live_engine):
     number = "KG2017P-000001"
     version, _status, rows = _state(live_engine, number)
 
     def act(i: int) -> str:
-        with Session(live_engine) as s:
-            case = s.scalar(select(Complaint).where(Complaint.registration_number == number))
-            clerk = s.scalar(select(User).where(User.username == "clerk"))
-            try:
-                svc.apply_action(s, case, Action.ADD_NOTE, clerk, {"note": f"note {i}"}, expected_version=version)
-                s.commit()
-                return "applied"
-            except ConflictError:
-                s.rollback()
-                return "conflict"
+        return _add_note(live_engine, number, i, lambda case: version)
 
     results = _run_threads(act)
     assert results.count("applied") == 1, results
@@ -87,17 +93,7 @@ def test_racing_loads_never_lose_an_update(live_engine):
     version, _status, rows = _state(live_engine, number)
 
     def act(i: int) -> str:
-        with Session(live_engine) as s:
-            case = s.scalar(select(Complaint).where(Complaint.registration_number == number))
-            seen = case.version
-            clerk = s.scalar(select(User).where(User.username == "clerk"))
-            try:
-                svc.apply_action(s, case, Action.ADD_NOTE, clerk, {"note": f"note {i}"}, expected_version=seen)
-                s.commit()
-                return "applied"
-            except ConflictError:
-                s.rollback()
-                return "conflict"
+        return _add_note(live_engine, number, i, lambda case: case.version)
 
     results = _run_threads(act)
     applied = results.count("applied")
