@@ -62,7 +62,3 @@ def visible_cases(user: Any) -> Select[tuple[Complaint]]:
         own_filers = select(Filer.id).where(Filer.user_id == user.id)
         return query.where(or_(Complaint.created_by_id == user.id, Complaint.filer_id.in_(own_filers)))
     return query.where(or_(Complaint.status != State.DRAFT, Complaint.created_by_id == user.id))
-
-
-def visible_to_filer(history_row: Any) -> bool:
-    return not history_row.internal

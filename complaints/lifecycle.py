@@ -175,12 +175,11 @@ RULES: tuple[Rule, ...] = tuple(_rules())
 TABLE: dict[tuple[State, Action], Rule] = {(rule.state, rule.action): rule for rule in RULES}
 assert len(TABLE) == len(RULES), "duplicate (state, action) pair in the lifecycle table"
 
-#: Actions that change the case in some way the filer can see on their own timeline.
-FILER_VISIBLE_ACTIONS = frozenset(set(Action) - {Action.ADD_NOTE, Action.DRAFT_CONCLUSION,
-                                                Action.MARK_OVERDUE, Action.ASSIGN})
-
-#: Actions that only record something and are always offered as their own small form.
-#: Extra conditions the table cannot express (e.g. reopen needs a remand) live in services.
+#: Actions whose history rows are for staff only (never shown to the filer or the public).
+INTERNAL_ACTIONS = frozenset({Action.ADD_NOTE, Action.DRAFT_CONCLUSION, Action.ASSIGN, Action.MARK_OVERDUE,
+                              Action.REQUEST_EVIDENCE})
+#: Everything else is on the filer's timeline.
+FILER_VISIBLE_ACTIONS = frozenset(set(Action) - INTERNAL_ACTIONS)
 
 
 class TransitionError(Exception):

@@ -1,8 +1,6 @@
 """Passwords (argon2), the login throttle, and the response headers every page gets."""
 from __future__ import annotations
 
-from typing import Any
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, Response, current_app, request
@@ -69,4 +67,4 @@ def init_app(app: Flask) -> None:
         return response
 
 
-__all__ = ["hash_password", "verify_password", "dummy_verify", "limiter", "login_key", "init_app", "Any"]
+__all__ = ["hash_password", "verify_password", "dummy_verify", "limiter", "login_key", "init_app"]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum as PyEnum
-from typing import Any
 
 from sqlalchemy import Enum, Integer
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,4 +24,4 @@ def pk() -> Mapped[int]:
     return mapped_column(Integer, primary_key=True)
 
 
-__all__ = ["enum_type", "created_at_column", "pk", "UTCDateTime", "utcnow", "Any"]
+__all__ = ["enum_type", "created_at_column", "pk", "UTCDateTime", "utcnow"]

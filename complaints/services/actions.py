@@ -628,8 +628,6 @@ def _overdue(session: Session, case: Complaint, data: dict[str, Any], actor: Use
             "escalated_to": case.escalated_to}
 
 
-INTERNAL_ACTIONS = frozenset({Action.ADD_NOTE, Action.DRAFT_CONCLUSION, Action.ASSIGN, Action.MARK_OVERDUE,
-                              Action.REQUEST_EVIDENCE})
 NOTE_KEYS = {Action.ADD_NOTE: "note", Action.CURE: "note", Action.OVERTURN_INADMISSIBILITY: "note",
              Action.REQUEST_EVIDENCE: "note", Action.TRANSFER: "note", Action.WITHDRAW: "reason",
              Action.RECORD_APPEAL_OUTCOME: "note", Action.FILE_APPEAL: "note"}

@@ -21,7 +21,7 @@ from complaints.enums import (
     FilerKind,
     Role,
 )
-from complaints.lifecycle import SYSTEM, Action, State
+from complaints.lifecycle import INTERNAL_ACTIONS, SYSTEM, Action, State
 from complaints.models import (
     CaseHistory,
     CaseLink,
@@ -30,7 +30,7 @@ from complaints.models import (
     User,
 )
 from complaints.services import deadlines, history
-from complaints.services.actions import HANDLERS, INTERNAL_ACTIONS, NOTE_KEYS, ActionResult
+from complaints.services.actions import HANDLERS, NOTE_KEYS, ActionResult
 from complaints.services.content import (
     AllegationInput,
     ComplaintInput,
