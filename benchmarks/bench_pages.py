@@ -49,7 +49,8 @@ def main() -> int:
         rows = session.scalar(select(func.count()).select_from(CaseHistory))
         region = session.scalar(select(Region.id).order_by(Region.id).limit(1))
         category = session.scalar(select(Category.id).order_by(Category.id).limit(1))
-        user_id = session.scalar(select(User.id).where(User.username == args.user))
+        user = session.scalar(select(User).where(User.username == args.user))
+        user_id = user.get_id() if user is not None else None
         db.session.remove()
     client = app.test_client()
     if args.password:
@@ -64,7 +65,7 @@ def main() -> int:
         with app.test_request_context(environ_base=client.environ_base):
             identifier = app.login_manager._session_identifier_generator()  # type: ignore[attr-defined]
         with client.session_transaction() as sess:
-            sess.update({"_user_id": str(user_id), "_fresh": True, "_id": identifier})
+            sess.update({"_user_id": user_id, "_fresh": True, "_id": identifier})
 
     pages = [("staff dashboard", "/dashboard"),
              ("staff dashboard, region + period", f"/dashboard?region={region}&start=2017-10-01&end=2017-10-31"),

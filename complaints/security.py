@@ -1,5 +1,7 @@
-"""Passwords (argon2), the login throttle, and the response headers every page gets."""
+"""Passwords (argon2), sessions, the login throttle, and the response headers every page gets."""
 from __future__ import annotations
+
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,6 +38,13 @@ _DUMMY_HASH = _default.hash("not a real password")
 
 def dummy_verify(password: str) -> None:
     verify_password(_DUMMY_HASH, password)
+
+
+def end_sessions(user: Any) -> None:
+    """End every session `user` holds, on every device: each session carries the account's
+    generation, and a session whose generation is behind is not signed in any more.
+    Call it on logout, password change, deactivation and role change; the caller commits."""
+    user.session_generation = (user.session_generation or 0) + 1
 
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from complaints.db import Base, UTCDateTime
@@ -25,6 +25,8 @@ class User(Base):
     #: Staff affiliated with a candidate or party are recused from cases it is party to.
     affiliation_id: Mapped[int | None] = mapped_column(ForeignKey("respondents.id"))
     created_at: Mapped[dt.datetime] = created_at_column()
+    #: Part of every session's user id: raising it (`security.end_sessions`) ends them all.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     affiliation: Mapped[Respondent | None] = relationship()
 
@@ -38,7 +40,7 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}.{self.session_generation}"
 
     @property
     def is_staff(self) -> bool:

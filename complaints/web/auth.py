@@ -6,7 +6,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length
 
 from complaints.db import db
 from complaints.models import User
-from complaints.security import dummy_verify, limiter, login_key, verify_password
+from complaints.security import dummy_verify, end_sessions, limiter, login_key, verify_password
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -34,10 +34,14 @@ def init_login(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The session's account, if it is active and the session is of its current generation."""
+    ident, _dot, generation = user_id.partition(".")
+    if not (ident.isdigit() and generation.isdigit() and len(ident) < 12 and len(generation) < 12):
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.is_active or user.session_generation != int(generation):
+        return None
+    return user
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:
@@ -79,10 +83,18 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_ATTEMPTS"])
 
 
+def _address_limit() -> str:
+    return str(current_app.config["LOGIN_ADDRESS_ATTEMPTS"])
+
+
+def _failed(response: Any) -> bool:
+    return bool(response.status_code != 302)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, key_func=login_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code != 302)
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(_login_limit, key_func=login_key, methods=["POST"], deduct_when=_failed)
+# Only failures count against an address: an office behind one NAT signs in all day.
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 def login() -> Any:
     form = LoginForm()
     if current_user.is_authenticated and request.method == "GET":
@@ -90,12 +102,15 @@ def login() -> Any:
     if form.validate_on_submit():
         username = form.username.data.strip()
         user = db.session.scalar(select(User).where(User.username == username))
-        if user is not None and user.is_active and verify_password(user.password_hash, form.password.data):
-            login_user(user)
-            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-            return redirect(safe_next(request.args.get("next")) or home_for(user))
+        # One hash verification whatever the account's state, so timing tells nothing.
         if user is None:
             dummy_verify(form.password.data or "")
+        elif verify_password(user.password_hash, form.password.data) and user.is_active:
+            login_user(user)
+            # A token seen before login (say, planted by another site) is worthless after it.
+            session.pop("csrf_token", None)
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
         form.password.errors = [_("Unknown username or wrong password.")]
         return render_template("auth/login.html", form=form), 200
     return render_template("auth/login.html", form=form)
@@ -104,6 +119,10 @@ def login() -> Any:
 @bp.route("/logout", methods=["GET", "POST"])
 def logout() -> Any:
     if request.method == "POST":
+        if current_user.is_authenticated:
+            # A copy of this session's cookie must not outlive the logout.
+            end_sessions(current_user)
+            db.session.commit()
         logout_user()
         flash(_("You are logged out."), "success")
         return redirect(url_for("main.index"))
