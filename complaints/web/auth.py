@@ -6,7 +6,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -109,6 +109,7 @@ def login() -> Any:
             login_user(user)
             # A token seen before login (say, planted by another site) is worthless after it.
             session.pop("csrf_token", None)
+            g.pop("csrf_token", None)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(request.args.get("next")) or home_for(user))
         form.password.errors = [_("Unknown username or wrong password.")]
