@@ -4,7 +4,24 @@
   document.addEventListener("DOMContentLoaded", function () {
     // Move focus to an error summary so screen readers announce it.
     var summary = document.getElementById("error-summary");
-    if (summary) { summary.focus(); }
+    if (summary) {
+      summary.scrollIntoView({ block: "start" });
+      summary.focus();
+      // Each problem links to its field: go there and put the cursor in it.
+      summary.querySelectorAll("a[data-focus]").forEach(function (link) {
+        link.addEventListener("click", function (ev) {
+          var target = document.getElementById(link.getAttribute("data-focus"));
+          if (!target) { return; }
+          ev.preventDefault();
+          var closed = target.closest("details:not([open])");
+          if (closed) { closed.open = true; }
+          var hidden = target.closest("[hidden]");
+          if (hidden) { hidden.hidden = false; }
+          target.scrollIntoView({ block: "center" });
+          target.focus();
+        });
+      });
+    }
     // Print buttons (no inline handlers: the CSP forbids them).
     document.querySelectorAll("[data-print]").forEach(function (el) {
       el.addEventListener("click", function (ev) { ev.preventDefault(); window.print(); });

@@ -67,9 +67,26 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+#: Where each role's work starts: (endpoint, query arguments).
+HOMES: dict[str, tuple[str, dict[str, str]]] = {
+    "monitor": ("monitor.mine", {}),
+    "clerk": ("workflow.queue", {}),
+    "investigator": ("workflow.queue", {"mine": "1"}),
+    "commissioner": ("workflow.queue", {"escalated": "1"}),
+    "admin": ("dashboard.staff", {}),
+}
+
+
 def home_for(user: User) -> str:
-    """Where a login lands: the home page, whose menu is cut to the user's role."""
-    return url_for("main.index")
+    """Where a login lands: the role's own work (the administration, once the app has it,
+    for an admin); the home page for a role without one."""
+    role = getattr(user.role, "value", user.role)
+    if role == "admin" and "admin.index" in current_app.view_functions:
+        return url_for("admin.index")
+    endpoint, args = HOMES.get(role, ("main.index", {}))
+    if endpoint not in current_app.view_functions:
+        return url_for("main.index")
+    return url_for(endpoint, **args)
 
 
 class LoginForm(FlaskForm):

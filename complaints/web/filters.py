@@ -59,10 +59,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.tests["past"] = is_past
     app.jinja_env.globals["now"] = utcnow
     init_nav(app)
+    from complaints.forms.summary import error_items
+
+    app.jinja_env.globals["error_items"] = error_items
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 
-#: (endpoint, label, roles: None for everyone). Only endpoints the app has are shown.
+#: (endpoint, label, roles: None for everyone, a None role for visitors not logged in).
+#: Only endpoints the app has are shown; each role sees what its own work uses.
 NAV = [
     ("monitor.new_complaint", "New complaint", {"monitor"}),
     ("monitor.mine", "My complaints", {"monitor"}),
@@ -71,8 +75,8 @@ NAV = [
     ("dashboard.staff", "Dashboard", {"clerk", "investigator", "commissioner", "admin"}),
     ("public.register", "Public register", None),
     ("public.dashboard", "Public dashboard", None),
-    ("monitor.track", "Track a complaint", None),
-    ("apidocs.reference", "API", {"monitor", "clerk", "investigator", "commissioner", "admin"}),
+    ("monitor.track", "Track a complaint", {None}),
+    ("apidocs.reference", "API", {"clerk", "investigator", "commissioner", "admin"}),
 ]
 
 

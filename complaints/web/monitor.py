@@ -27,6 +27,7 @@ from complaints.services import cases as svc
 from complaints.services import deadlines, evidence_store, filing
 from complaints.services.errors import ConflictError, NotPermitted, TransitionError, ValidationError
 from complaints.web.auth import roles_required
+from complaints.web import form_keys
 from complaints.web.cases import load_case
 
 bp = Blueprint("monitor", __name__)
@@ -303,11 +304,17 @@ def handle_filing(form: FilingForm, case: Complaint | None) -> Any:
         late, due = filing_due(case) if case is not None and case.status == State.DRAFT else (False, None)
         return _render(form, case, election, late_due=due if late else None)
 
+    key = form.form_key.data
+    if case is None and not form.draft_id.data:
+        earlier = form_keys.find(db.session, current_user, key)
+        if earlier is not None and earlier.complaint_id is not None:
+            # This form was posted before: go on with the case that post made.
+            form.draft_id.data = str(earlier.complaint_id)
     if case is None and form.draft_id.data:
         draft_id = opt_int(form.draft_id.data) or 0
         case = _editable_case(draft_id)
         if case.status != State.DRAFT:
-            abort(404)
+            return replay_receipt(case, key) or abort(404)
     election = case.election if case is not None else _chosen_election(form)
     setup_choices(form, election, case)
     button = form.button
@@ -320,6 +327,8 @@ def handle_filing(form: FilingForm, case: Complaint | None) -> Any:
     valid = True if adding_row else form.validate()
     if not adding_row:
         valid = _form_checks(form) and valid
+    if button == "submit" and (case is None or case.status == State.DRAFT):
+        valid = form.check_complete() and valid
     if election is None:
         if request.files.getlist(form.evidence_files.name) and any(f.filename for f in
                                                                     request.files.getlist(form.evidence_files.name)):
@@ -330,9 +339,15 @@ def handle_filing(form: FilingForm, case: Complaint | None) -> Any:
     channel = Channel(form.channel.data) if isinstance(form, IntakeForm) and form.channel.data in \
         {c.value for c in IntakeForm.channels} else (Channel.PAPER if isinstance(form, IntakeForm) else Channel.WEB)
     if case is None:
+        key_row, other = form_keys.claim(db.session, current_user, key)
+        if other is not None and other.complaint_id is not None:
+            # A concurrent post of the same form made the case meanwhile.
+            return replay_receipt(_editable_case(other.complaint_id), key) or \
+                redirect(url_for("monitor.edit_draft", complaint_id=other.complaint_id))
         own = None if form.typed_filer else svc.resolve_filer_for(db.session, current_user)
         case = svc.create_complaint(db.session, svc.ComplaintInput(election_id=election.id), filer=own,
                                     actor=current_user, channel=channel)
+        form_keys.bind(key_row, case)
     _attach(form, case)
     db.session.commit()
     form.draft_id.data = str(case.id)
@@ -388,8 +403,18 @@ def handle_filing(form: FilingForm, case: Complaint | None) -> Any:
         db.session.rollback()
         show_errors(form, getattr(exc, "fields", {}) or {"": exc.message})
         return _render(form, case, election, 422)
+    form_keys.remember_receipt(db.session, current_user, key, case, result.tracking_code)
     db.session.commit()
     session[RECEIPT_KEY] = {"case": case.id, "code": result.tracking_code}
+    return redirect(url_for("monitor.receipt", registration_number=case.registration_number))
+
+
+def replay_receipt(case: Complaint, key: str | None) -> Any:
+    """The receipt again, when `key` is the form that already filed `case`; else None."""
+    row = form_keys.find(db.session, current_user, key)
+    if row is None or row.complaint_id != case.id or case.registration_number is None:
+        return None
+    session[RECEIPT_KEY] = {"case": case.id, "code": form_keys.receipt_code(row)}
     return redirect(url_for("monitor.receipt", registration_number=case.registration_number))
 
 
@@ -411,6 +436,10 @@ def intake() -> Any:
 @login_required
 def edit_draft(complaint_id: int) -> Any:
     case = _editable_case(complaint_id)
+    if request.method == "POST" and case.status != State.DRAFT:
+        replay = replay_receipt(case, request.form.get("form_key"))
+        if replay is not None:
+            return replay
     if not any(rule.action == Action.EDIT for rule in
                lifecycle.allowed_actions(case.status, access.actors(current_user, case))):
         if case.registration_number:
