@@ -26,8 +26,8 @@ from complaints.security import limiter
 from complaints.services import cases as svc
 from complaints.services import deadlines, evidence_store, filing
 from complaints.services.errors import ConflictError, NotPermitted, TransitionError, ValidationError
-from complaints.web.auth import roles_required
 from complaints.web import form_keys
+from complaints.web.auth import roles_required
 from complaints.web.cases import load_case
 
 bp = Blueprint("monitor", __name__)
