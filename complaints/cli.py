@@ -112,11 +112,12 @@ def deadlines_group() -> None:
 
 @deadlines_group.command("sweep")
 def deadlines_sweep_command() -> None:
-    """Mark overdue cases and escalate them; close cases whose appeal window ran out."""
+    """Refuse cases whose cure window lapsed; mark overdue cases and escalate them; close
+    cases whose appeal window ran out."""
     from complaints.services.cases import sweep
 
     session = db.session()
-    totals = {"overdue": 0, "closed": 0}
+    totals = {"overdue": 0, "closed": 0, "lapsed": 0}
     while True:
         counts = sweep(session)
         session.commit()
@@ -128,7 +129,8 @@ def deadlines_sweep_command() -> None:
 
     purged = purge_idempotency_keys(session)
     session.commit()
-    click.echo(f"Marked {totals['overdue']} case(s) overdue; closed {totals['closed']} case(s); "
+    click.echo(f"Declared {totals['lapsed']} uncured case(s) inadmissible; "
+               f"marked {totals['overdue']} case(s) overdue; closed {totals['closed']} case(s); "
                f"forgot {purged} expired Idempotency-Key(s).")
 
 

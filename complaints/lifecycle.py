@@ -59,6 +59,7 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     CLOSE = "close"
     MARK_OVERDUE = "mark_overdue"
+    CURE_LAPSED = "cure_lapsed"
 
 
 #: The monitor who filed the case (or on whose account it was filed).
@@ -168,6 +169,8 @@ def _rules() -> list[Rule]:
         "Close: the appeal window has run out or the final ruling is in.")
     add(OPEN_STATES | {State.INADMISSIBLE, State.DECIDED, State.PUBLISHED}, Action.MARK_OVERDUE, None,
         {SYSTEM}, (), "The running clock expired.")
+    add(State.DEFICIENT, Action.CURE_LAPSED, State.INADMISSIBLE, {SYSTEM}, (),
+        "The window to cure the defects ran out: inadmissible, for a commissioner to confirm.")
     return r
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from complaints.enums import ComplaintKind
 from complaints.lifecycle import Action, State, TransitionError
@@ -130,6 +130,27 @@ def test_stale_version_names_who_changed_it(session, users):
     assert info.value.current_version == seen + 1
 
 
+def test_a_race_lost_at_flush_raises_the_conflict_and_keeps_the_callers_transaction(session, users):
+    """Another writer bumped the version after we loaded the case: the flush finds no row
+    with our version. apply_action undoes its own work only; the caller's earlier writes
+    in the same transaction stay, and the caller decides to commit or roll back."""
+    case = session.scalar(select(Complaint).where(Complaint.registration_number == "KG2017P-000001"))
+    other = session.scalar(select(Complaint).where(Complaint.registration_number == "KG2017P-000002"))
+    svc.apply_action(session, other, Action.ADD_NOTE, users["clerk"], {"note": "earlier in the request"})
+    other_rows = session.scalar(select(func.count()).select_from(CaseHistory)
+                                .where(CaseHistory.complaint_id == other.id))
+    seen = case.version
+    session.execute(update(Complaint).where(Complaint.id == case.id).values(version=Complaint.version + 1)
+                    .execution_options(synchronize_session=False))
+    with pytest.raises(ConflictError) as info:
+        svc.apply_action(session, case, Action.ADD_NOTE, users["investigator"], {"note": "lost the race"})
+    assert info.value.current_version == seen + 1
+    assert session.scalar(select(func.count()).select_from(CaseHistory).where(
+        CaseHistory.complaint_id == case.id, CaseHistory.note == "lost the race")) == 0
+    assert session.scalar(select(func.count()).select_from(CaseHistory)
+                          .where(CaseHistory.complaint_id == other.id)) == other_rows
+
+
 def test_wrong_state_changes_nothing(session, users):
     case = session.scalar(select(Complaint).where(Complaint.registration_number == "KG2017P-000001"))
     version, rows = case.version, session.scalar(select(func.count()).select_from(CaseHistory))
@@ -153,7 +174,7 @@ def test_sweep_marks_escalates_and_is_idempotent(session, election, users):
     assert case.escalated_to == "commissioner"
     rows = session.scalar(select(func.count()).select_from(CaseHistory).where(CaseHistory.complaint_id == case.id))
     second = svc.sweep(session, now=now + dt.timedelta(minutes=1))
-    assert second == {"overdue": 0, "closed": 0}
+    assert second == {"overdue": 0, "closed": 0, "lapsed": 0}
     assert session.scalar(select(func.count()).select_from(CaseHistory)
                           .where(CaseHistory.complaint_id == case.id)) == rows
     assert history.verify(session).ok

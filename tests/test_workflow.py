@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from complaints import access, lifecycle
 from complaints.db import utcnow
@@ -341,7 +341,43 @@ def test_times_in_the_future_are_refused(client, auth, session):
         RespondentNotice.complaint_id == examined.id)) is None
 
 
-def test_deficient_cure_deadline_lapses_into_inadmissible(client, auth, session):
+def test_deficient_cure_deadline_lapses_into_inadmissible(session):
+    case = case_in_state(session, State.DEFICIENT)
+    due = case.cure_due_at
+    assert due is not None and case.due_clock.value == "cure"
+    # One minute before the window closes, the sweep leaves the case alone (the demo's
+    # older deficient cases lapse here).
+    svc.sweep(session, now=due - dt.timedelta(minutes=1))
+    assert fresh(session, case).status == State.DEFICIENT
+    before = history_count(session, case)
+    # One minute after, the case is inadmissible, with reasons, waiting for a commissioner.
+    counts = svc.sweep(session, now=due + dt.timedelta(minutes=1))
+    session.commit()
+    assert counts["lapsed"] == 1
+    case = fresh(session, case)
+    assert case.status == State.INADMISSIBLE and case.inadmissible_grounds == ["missing_elements"]
+    assert "Signature missing." in case.inadmissible_reasons and case.inadmissible_confirmed_at is None
+    assert case.due_clock.value == "confirmation"
+    row = session.scalar(select(CaseHistory).where(CaseHistory.complaint_id == case.id)
+                         .order_by(CaseHistory.seq.desc()).limit(1))
+    assert (row.action, row.from_state, row.to_state, row.actor_id) == (
+        "cure_lapsed", "deficient", "inadmissible", None)
+    assert history_count(session, case) == before + 1
+    # Run again: nothing left to lapse.
+    assert svc.sweep(session, now=due + dt.timedelta(minutes=2))["lapsed"] == 0
+
+
+def test_a_cured_case_does_not_lapse(session):
+    case = case_in_state(session, State.DEFICIENT)
+    due = case.cure_due_at
+    svc.apply_action(session, case, Action.CURE, demo(session)["users"]["clerk"], {"note": "Signed now."})
+    svc.sweep(session, now=due + dt.timedelta(minutes=1))
+    assert fresh(session, case).status == State.SUBMITTED
+    assert session.scalar(select(func.count()).select_from(CaseHistory).where(
+        CaseHistory.complaint_id == case.id, CaseHistory.action == "cure_lapsed")) == 0
+
+
+def test_deficient_case_declared_inadmissible_by_the_clerk(client, auth, session):
     case = case_in_state(session, State.DEFICIENT)
     login_as(client, auth, "clerk")
     ok(post_action(client, case, Action.DECLARE_INADMISSIBLE, grounds=["missing_elements"],

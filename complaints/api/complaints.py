@@ -272,7 +272,7 @@ def take_action(args: dict[str, Any], registration_number: str) -> Any:
         why = _(NOT_BY_ACTIONS_WHY[action])
         raise ApiError(422, why, {"action": why})
     raw = parse_json_body(request.get_data(cache=True))
-    data = {k: v for k, v in raw.items() if k not in ("action", "version") and not k.startswith("_")}
+    data = {k: v for k, v in raw.items() if k not in ("action", "version")}
     errors: dict[str, str] = {}
     for k, v in data.items():
         _check_strings(k, k, errors)

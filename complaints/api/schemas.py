@@ -277,7 +277,7 @@ class CaseDetail(CaseSummary):
 # --------------------------------------------------------------------------- actions
 
 API_ACTIONS = [a for a in Action if a not in (Action.CREATE, Action.EDIT, Action.SUBMIT, Action.ADD_EVIDENCE,
-                                              Action.MARK_OVERDUE)]
+                                              Action.MARK_OVERDUE, Action.CURE_LAPSED)]
 
 
 class ActionIn(ma.Schema):

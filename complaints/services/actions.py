@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
@@ -39,7 +39,7 @@ from complaints.models import (
     Sanction,
     User,
 )
-from complaints.services import deadlines, history
+from complaints.services import deadlines
 from complaints.services.content import (
     ComplaintInput,
     apply_content,
@@ -50,6 +50,26 @@ from complaints.services.content import (
 from complaints.services.errors import ValidationError
 
 # --------------------------------------------------------------------------- actions
+
+@dataclass
+class Echo:
+    """A history row on another case that the action touches (the other side of a link),
+    appended after the acting case's own row (one lock order)."""
+
+    case: Complaint
+    action: str
+    payload: dict[str, Any]
+
+
+@dataclass
+class Effect:
+    """What a handler returns to `apply_action`: the history payload, and what else the
+    caller needs (the tracking code made at submission; rows on other cases)."""
+
+    payload: dict[str, Any] = field(default_factory=dict)
+    tracking_code: str | None = None
+    echoes: list[Echo] = field(default_factory=list)
+
 
 @dataclass
 class ActionResult:
@@ -167,7 +187,7 @@ def _assignee(session: Session, case: Complaint, data: dict[str, Any], errors: d
     return user
 
 
-Handler = Callable[[Session, Complaint, dict[str, Any], "User | None", dt.datetime], dict[str, Any]]
+Handler = Callable[[Session, Complaint, dict[str, Any], "User | None", dt.datetime], Effect]
 HANDLERS: dict[Action, Handler] = {}
 
 
@@ -180,7 +200,7 @@ def handles(action: Action) -> Callable[[Handler], Handler]:
 
 @handles(Action.EDIT)
 def _edit(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-          now: dt.datetime) -> dict[str, Any]:
+          now: dt.datetime) -> Effect:
     content = data.get("content")
     if not isinstance(content, ComplaintInput):
         raise ValidationError("Nothing to change.")
@@ -189,12 +209,12 @@ def _edit(session: Session, case: Complaint, data: dict[str, Any], actor: User |
     if isinstance(filer, Filer) and filer is not case.filer:
         changes["filer_id"] = {"from": case.filer_id, "to": filer.id}
         case.filer = filer
-    return {"changes": changes}
+    return Effect({"changes": changes})
 
 
 @handles(Action.SUBMIT)
 def _submit(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-            now: dt.datetime) -> dict[str, Any]:
+            now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     received_at = _when(data, "received_at", errors, required=False, default=now)
     if received_at is not None and received_at > now + dt.timedelta(minutes=5):
@@ -223,15 +243,14 @@ def _submit(session: Session, case: Complaint, data: dict[str, Any], actor: User
     late_reason = data.get("late_reason")
     if case.late and isinstance(late_reason, str) and late_reason.strip():
         case.late_reason = late_reason.strip()
-    data["_tracking_code"] = code
-    return {"registration_number": case.registration_number, "received_at": received_at,
-            "late": case.late, "filing_due_at": case.filing_due_at, "decision_due_at": case.decision_due_at,
-            "channel": case.channel.value}
+    return Effect({"registration_number": case.registration_number, "received_at": received_at,
+                   "late": case.late, "filing_due_at": case.filing_due_at, "decision_due_at": case.decision_due_at,
+                   "channel": case.channel.value}, tracking_code=code)
 
 
 @handles(Action.MARK_DEFICIENT)
 def _deficient(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-               now: dt.datetime) -> dict[str, Any]:
+               now: dt.datetime) -> Effect:
     defects = data.get("defects")
     if isinstance(defects, str):
         defects = [line.strip() for line in defects.splitlines() if line.strip()]
@@ -239,12 +258,12 @@ def _deficient(session: Session, case: Complaint, data: dict[str, Any], actor: U
         raise ValidationError("List the defects.", {"defects": "List at least one defect, one per line."})
     case.defects = [d.strip() for d in defects]
     case.cure_due_at = deadlines.cure_due(case.election, now)
-    return {"defects": case.defects, "cure_due_at": case.cure_due_at}
+    return Effect({"defects": case.defects, "cure_due_at": case.cure_due_at})
 
 
 @handles(Action.CURE)
 def _cure(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-          now: dt.datetime) -> dict[str, Any]:
+          now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     _text(data, "note", errors, label="What you corrected")
     _raise(errors)
@@ -254,12 +273,12 @@ def _cure(session: Session, case: Complaint, data: dict[str, Any], actor: User |
     cured = case.defects or []
     late = case.cure_due_at is not None and now > case.cure_due_at
     case.cure_due_at = None
-    return {"cured_defects": cured, "late": late}
+    return Effect({"cured_defects": cured, "late": late})
 
 
 @handles(Action.DECLARE_INADMISSIBLE)
 def _inadmissible(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-                  now: dt.datetime) -> dict[str, Any]:
+                  now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     grounds = data.get("grounds") or []
     if isinstance(grounds, str):
@@ -280,71 +299,71 @@ def _inadmissible(session: Session, case: Complaint, data: dict[str, Any], actor
     case.how_to_appeal = how
     case.inadmissible_confirmed_at = None
     case.inadmissible_confirmed_by_id = None
-    return {"grounds": grounds, "reasons": reasons, "legal_basis": basis}
+    return Effect({"grounds": grounds, "reasons": reasons, "legal_basis": basis})
 
 
 @handles(Action.CONFIRM_INADMISSIBILITY)
 def _confirm(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-             now: dt.datetime) -> dict[str, Any]:
+             now: dt.datetime) -> Effect:
     if case.inadmissible_confirmed_at is not None:
         raise lifecycle.TransitionError("The inadmissibility is already confirmed.")
     case.inadmissible_confirmed_at = now
     case.inadmissible_confirmed_by_id = actor.id if actor else None
     case.appeal_due_at = deadlines.appeal_due(case.election, now)
-    return {"appeal_due_at": case.appeal_due_at}
+    return Effect({"appeal_due_at": case.appeal_due_at})
 
 
 @handles(Action.OVERTURN_INADMISSIBILITY)
 def _overturn(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-              now: dt.datetime) -> dict[str, Any]:
+              now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     _text(data, "note", errors, label="Reasons")
     _raise(errors)
     if case.inadmissible_confirmed_at is not None:
         raise lifecycle.TransitionError("A confirmed inadmissibility can only be changed on appeal.")
-    return {}
+    return Effect()
 
 
 @handles(Action.TRANSFER)
 def _transfer(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-              now: dt.datetime) -> dict[str, Any]:
+              now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     body = _enum(data, "transfer_to", TransferBody, errors)
     note = _text(data, "note", errors, required=False)
     _raise(errors)
     case.transferred_to = body
     case.transfer_note = note
-    return {"transfer_to": body.value}
+    return Effect({"transfer_to": body.value})
 
 
 @handles(Action.ACCEPT)
 def _accept(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-            now: dt.datetime) -> dict[str, Any]:
+            now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     user = _assignee(session, case, data, errors, required=False)
     _raise(errors)
     case.defects = None
     if user is not None:
         case.assignee = user
-        return {"assignee_id": user.id, "assignee": user.display_name}
-    return {}
+        return Effect({"assignee_id": user.id, "assignee": user.display_name})
+    return Effect()
 
 
 @handles(Action.ASSIGN)
 def _assign(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-            now: dt.datetime) -> dict[str, Any]:
+            now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     user = _assignee(session, case, data, errors)
     _raise(errors)
     assert user is not None
     previous = case.assignee.display_name if case.assignee else None
     case.assignee = user
-    return {"assignee_id": user.id, "assignee": user.display_name, "previous": previous}
+    return Effect({"assignee_id": user.id, "assignee": user.display_name, "previous": previous})
 
 
 @handles(Action.NOTIFY_RESPONDENT)
 def _notify(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-            now: dt.datetime) -> dict[str, Any]:
+            now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     respondent = _respondent_of(case, data, errors)
     served_at = _when(data, "served_at", errors, default=now)
@@ -356,13 +375,13 @@ def _notify(session: Session, case: Complaint, data: dict[str, Any], actor: User
     session.add(RespondentNotice(complaint=case, respondent=respondent, served_at=served_at, reply_due_at=due,
                                  created_by_id=actor.id if actor else None))
     case.reply_due_at = due
-    return {"respondent_id": respondent.id, "respondent": respondent.public_name, "served_at": served_at,
-            "reply_due_at": due}
+    return Effect({"respondent_id": respondent.id, "respondent": respondent.public_name, "served_at": served_at,
+                   "reply_due_at": due})
 
 
 @handles(Action.RECORD_REPLY)
 def _reply(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-           now: dt.datetime) -> dict[str, Any]:
+           now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     respondent = _respondent_of(case, data, errors)
     reply = _text(data, "reply", errors, label="The reply")
@@ -380,54 +399,54 @@ def _reply(session: Session, case: Complaint, data: dict[str, Any], actor: User 
     notice.reply_received_at = received
     open_dues = [n.reply_due_at for n in case.notices if n.reply_received_at is None]
     case.reply_due_at = min(open_dues) if open_dues else None
-    return {"respondent_id": respondent.id, "respondent": respondent.public_name,
-            "late": received is not None and received > notice.reply_due_at}
+    return Effect({"respondent_id": respondent.id, "respondent": respondent.public_name,
+                   "late": received is not None and received > notice.reply_due_at})
 
 
 @handles(Action.REQUEST_EVIDENCE)
 def _request_evidence(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-                      now: dt.datetime) -> dict[str, Any]:
+                      now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     note = _text(data, "note", errors, label="The request")
     _raise(errors)
     session.add(CaseNote(complaint=case, author_id=actor.id if actor else None, kind="evidence_request",
                          body=note or ""))
-    return {}
+    return Effect()
 
 
 @handles(Action.ADD_EVIDENCE)
 def _add_evidence(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-                  now: dt.datetime) -> dict[str, Any]:
+                  now: dt.datetime) -> Effect:
     info = data.get("evidence")
     if not isinstance(info, dict):
         raise ValidationError("No evidence given.", {"evidence": "Attach a file or give a link."})
-    return {"evidence": info}
+    return Effect({"evidence": info})
 
 
 @handles(Action.ADD_NOTE)
 def _add_note(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-              now: dt.datetime) -> dict[str, Any]:
+              now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     note = _text(data, "note", errors, label="The note")
     _raise(errors)
     session.add(CaseNote(complaint=case, author_id=actor.id if actor else None, kind="note", body=note or ""))
-    return {}
+    return Effect()
 
 
 @handles(Action.DRAFT_CONCLUSION)
 def _conclusion(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-                now: dt.datetime) -> dict[str, Any]:
+                now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     text = _text(data, "conclusion", errors, label="The conclusion")
     _raise(errors)
     case.conclusion = text
     session.add(CaseNote(complaint=case, author_id=actor.id if actor else None, kind="conclusion", body=text or ""))
-    return {"conclusion": text}
+    return Effect({"conclusion": text})
 
 
 @handles(Action.LINK_CASE)
 def _link(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-          now: dt.datetime) -> dict[str, Any]:
+          now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     kind = _enum(data, "link_kind", LinkKind, errors)
     other = data.get("other_case")
@@ -448,16 +467,15 @@ def _link(session: Session, case: Complaint, data: dict[str, Any], actor: User |
         raise ValidationError("These cases are already linked that way.",
                               {"other_case": "Already linked."})
     session.add(CaseLink(complaint=case, other=other, kind=kind, created_by_id=actor.id if actor else None))
-    # Both histories record the link, the other's after this case's own row (one lock order).
-    data["_after"] = lambda: history.append(
-        session, other, actor=actor, action="linked", from_state=other.status.value, to_state=other.status.value,
-        payload={"link_kind": kind.value, "other": case.registration_number, "direction": "incoming"}, at=now)
-    return {"link_kind": kind.value, "other": other.registration_number}
+    # Both histories record the link.
+    incoming = Echo(other, "linked", {"link_kind": kind.value, "other": case.registration_number,
+                                      "direction": "incoming"})
+    return Effect({"link_kind": kind.value, "other": other.registration_number}, echoes=[incoming])
 
 
 @handles(Action.SCHEDULE_HEARING)
 def _hearing(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-             now: dt.datetime) -> dict[str, Any]:
+             now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     when = _when(data, "hearing_at", errors)
     place = _text(data, "hearing_place", errors, label="The place", max_len=300)
@@ -466,13 +484,13 @@ def _hearing(session: Session, case: Complaint, data: dict[str, Any], actor: Use
     _raise(errors)
     case.hearing_at = when
     case.hearing_place = place
-    return {"hearing_at": when, "hearing_place": place,
-            "notified": [r.public_name for r in case.respondents] + ["filer"]}
+    return Effect({"hearing_at": when, "hearing_place": place,
+                   "notified": [r.public_name for r in case.respondents] + ["filer"]})
 
 
 @handles(Action.DECIDE)
 def _decide(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-            now: dt.datetime) -> dict[str, Any]:
+            now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     outcome = _enum(data, "outcome", Outcome, errors)
     reasons = _text(data, "reasons", errors, label="Reasons")
@@ -515,14 +533,14 @@ def _decide(session: Session, case: Complaint, data: dict[str, Any], actor: User
     session.add(decision)
     case.decided_at = now
     case.appeal_due_at = deadlines.appeal_due(case.election, now)
-    return {"outcome": outcome.value, "votes": [votes_for, votes_against, votes_abstain],
-            "sanctions": [{"kind": s.kind.value, "respondent_id": s.respondent_id, "amount": s.amount}
-                          for s in sanctions], "appeal_due_at": case.appeal_due_at}
+    return Effect({"outcome": outcome.value, "votes": [votes_for, votes_against, votes_abstain],
+                   "sanctions": [{"kind": s.kind.value, "respondent_id": s.respondent_id, "amount": s.amount}
+                                 for s in sanctions], "appeal_due_at": case.appeal_due_at})
 
 
 @handles(Action.PUBLISH)
 def _publish(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-             now: dt.datetime) -> dict[str, Any]:
+             now: dt.datetime) -> Effect:
     decision = case.decision
     if decision is None:
         raise lifecycle.TransitionError("There is no decision to publish.")
@@ -532,12 +550,12 @@ def _publish(session: Session, case: Complaint, data: dict[str, Any], actor: Use
     decision.public_text = text or decision.reasons
     decision.published_at = now
     case.published_at = now
-    return {"decision_id": decision.id}
+    return Effect({"decision_id": decision.id})
 
 
 @handles(Action.FILE_APPEAL)
 def _file_appeal(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-                 now: dt.datetime) -> dict[str, Any]:
+                 now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     body = _enum(data, "appeal_body", AppealBody, errors)
     appellant = _enum(data, "appellant", Appellant, errors)
@@ -556,13 +574,13 @@ def _file_appeal(session: Session, case: Complaint, data: dict[str, Any], actor:
     session.add(Appeal(complaint=case, appellant=appellant, body=body, case_number=case_number,
                        filed_at=filed_at, note=note, recorded_by_id=actor.id if actor else None))
     late = case.appeal_due_at is not None and filed_at is not None and filed_at > case.appeal_due_at
-    return {"appeal_body": body.value, "appellant": appellant.value, "case_number": case_number,
-            "filed_at": filed_at, "late": late}
+    return Effect({"appeal_body": body.value, "appellant": appellant.value, "case_number": case_number,
+                   "filed_at": filed_at, "late": late})
 
 
 @handles(Action.RECORD_APPEAL_OUTCOME)
 def _appeal_outcome(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-                    now: dt.datetime) -> dict[str, Any]:
+                    now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     outcome = _enum(data, "appeal_outcome", AppealOutcome, errors)
     note = _text(data, "note", errors, required=False)
@@ -573,35 +591,35 @@ def _appeal_outcome(session: Session, case: Complaint, data: dict[str, Any], act
     appeal.outcome = outcome
     appeal.outcome_at = now
     appeal.note = note or appeal.note
-    return {"appeal_outcome": outcome.value, "appeal_body": appeal.body.value}
+    return Effect({"appeal_outcome": outcome.value, "appeal_body": appeal.body.value})
 
 
 @handles(Action.REOPEN)
 def _reopen(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-            now: dt.datetime) -> dict[str, Any]:
+            now: dt.datetime) -> Effect:
     appeal = case.appeal
     if appeal is None or appeal.outcome != AppealOutcome.REMANDED:
         raise lifecycle.TransitionError("Only a case remanded on appeal can be reopened.")
     case.decision_due_at = deadlines.decision_due(case.election, now)
     case.appeal_due_at = None
     case.hearing_at = None
-    return {"decision_due_at": case.decision_due_at}
+    return Effect({"decision_due_at": case.decision_due_at})
 
 
 @handles(Action.WITHDRAW)
 def _withdraw(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-              now: dt.datetime) -> dict[str, Any]:
+              now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
     reason = _text(data, "reason", errors, required=False)
     _raise(errors)
     case.withdrawal_reason = reason
     case.withdrawn_at = now
-    return {"reason": reason}
+    return Effect({"reason": reason})
 
 
 @handles(Action.CLOSE)
 def _close(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-           now: dt.datetime) -> dict[str, Any]:
+           now: dt.datetime) -> Effect:
     status = State(case.status)
     if status in (State.DECIDED, State.PUBLISHED, State.INADMISSIBLE):
         if status == State.INADMISSIBLE and case.inadmissible_confirmed_at is None:
@@ -612,20 +630,40 @@ def _close(session: Session, case: Complaint, data: dict[str, Any], actor: User 
     if status == State.APPEAL_DECIDED and case.appeal and case.appeal.outcome == AppealOutcome.REMANDED:
         raise lifecycle.TransitionError("The case was remanded: reopen it instead.")
     case.closed_at = now
-    return {"reason": data.get("reason") or "final"}
+    return Effect({"reason": data.get("reason") or "final"})
 
 
 @handles(Action.MARK_OVERDUE)
 def _overdue(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
-             now: dt.datetime) -> dict[str, Any]:
+             now: dt.datetime) -> Effect:
     if case.due_at is None or case.due_at >= now:
         raise lifecycle.TransitionError("The case is not overdue.")
     if case.overdue_since is not None:
         raise lifecycle.TransitionError("The case is already marked overdue.")
     case.overdue_since = now
     case.escalated_to = deadlines.escalation_target(case)
-    return {"clock": case.due_clock.value if case.due_clock else None, "due_at": case.due_at,
-            "escalated_to": case.escalated_to}
+    return Effect({"clock": case.due_clock.value if case.due_clock else None, "due_at": case.due_at,
+                   "escalated_to": case.escalated_to})
+
+
+@handles(Action.CURE_LAPSED)
+def _cure_lapsed(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
+                 now: dt.datetime) -> Effect:
+    due = case.cure_due_at
+    if due is None or due >= now:
+        raise lifecycle.TransitionError("The window to cure the defects is still open.")
+    election = case.election
+    grounds = [InadmissibilityGround.MISSING_ELEMENTS.value]
+    case.inadmissible_grounds = grounds
+    case.inadmissible_reasons = (
+        f"The defects listed in the deficiency notice were not cured by "
+        f"{deadlines.local(election, due):%Y-%m-%d %H:%M} ({election.timezone}): " + "; ".join(case.defects or []))
+    case.inadmissible_basis = "Constitutional law on elections, art. 44(4)"
+    case.how_to_appeal = (f"To the higher commission or the court within {election.appeal_days} days of the "
+                          "commission's confirmation.")
+    case.inadmissible_confirmed_at = None
+    case.inadmissible_confirmed_by_id = None
+    return Effect({"grounds": grounds, "defects": case.defects, "cure_due_at": due})
 
 
 NOTE_KEYS = {Action.ADD_NOTE: "note", Action.CURE: "note", Action.OVERTURN_INADMISSIBILITY: "note",

@@ -144,17 +144,19 @@ def apply_action(session: Session, case: Complaint, action: Action | str, actor:
         raise NotPermitted(f"{actor.display_name} is affiliated with a party to this case and is recused from it.")
     action = rule.action
     from_state = State(case.status)
-    payload = HANDLERS[action](session, case, data, actor, now)
-    case.status = rule.next_state
-    if action == Action.SUBMIT or action == Action.REOPEN or from_state != rule.next_state or \
-            action in (Action.CONFIRM_INADMISSIBILITY, Action.MARK_DEFICIENT):
-        deadlines.refresh_clock(case)
-    case.last_actor_id = actor.id if actor else None
-    case.updated_at = now
     try:
-        session.flush()
+        # A savepoint: a stale version undoes only this action, and the caller's
+        # transaction stays usable (the request decides whether to roll back).
+        with session.begin_nested():
+            effect = HANDLERS[action](session, case, data, actor, now)
+            case.status = rule.next_state
+            if action == Action.SUBMIT or action == Action.REOPEN or from_state != rule.next_state or \
+                    action in (Action.CONFIRM_INADMISSIBILITY, Action.MARK_DEFICIENT):
+                deadlines.refresh_clock(case)
+            case.last_actor_id = actor.id if actor else None
+            case.updated_at = now
+            session.flush()
     except StaleDataError:
-        session.rollback()
         raise conflict_for(session, case) from None
     note_key = NOTE_KEYS.get(action)
     note = data.get(note_key) if note_key else None
@@ -163,12 +165,12 @@ def apply_action(session: Session, case: Complaint, action: Action | str, actor:
         role = "filer"
     row = history.append(session, case, actor=actor, action=action.value, from_state=from_state.value,
                          to_state=case.status.value, note=note if isinstance(note, str) else None,
-                         payload=payload, internal=action in INTERNAL_ACTIONS, at=now, actor_role=role)
-    after = data.get("_after")
-    if callable(after):
-        after()
+                         payload=effect.payload, internal=action in INTERNAL_ACTIONS, at=now, actor_role=role)
+    for echo in effect.echoes:
+        history.append(session, echo.case, actor=actor, action=echo.action, from_state=echo.case.status.value,
+                       to_state=echo.case.status.value, payload=echo.payload, at=now)
     _changed(session, case, action.value, from_state.value, case.status.value)
-    return ActionResult(case=case, history=row, payload=payload, tracking_code=data.get("_tracking_code"))
+    return ActionResult(case=case, history=row, payload=effect.payload, tracking_code=effect.tracking_code)
 
 
 def record_history_only(session: Session, case: Complaint, *, actor: User | None, action: str,
@@ -194,10 +196,17 @@ def resolve_filer_for(session: Session, user: User) -> Filer:
 
 
 def sweep(session: Session, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]:
-    """Mark overdue cases and escalate them; close decided cases whose appeal window
-    ran out. Safe to run twice: a marked case is not marked again."""
+    """Refuse deficient cases whose cure window lapsed (DOMAIN.md section 4: inadmissible,
+    for a commissioner to confirm); mark overdue cases and escalate them; close decided
+    cases whose appeal window ran out. Safe to run twice: a marked case is not marked again."""
     now = now or utcnow()
-    counts = {"overdue": 0, "closed": 0}
+    counts = {"overdue": 0, "closed": 0, "lapsed": 0}
+    lapsed = session.scalars(
+        select(Complaint).where(Complaint.status == State.DEFICIENT, Complaint.cure_due_at < now)
+        .order_by(Complaint.cure_due_at).limit(batch)).all()
+    for case in lapsed:
+        apply_action(session, case, Action.CURE_LAPSED, None, {}, now=now)
+        counts["lapsed"] += 1
     expired_appeals = session.scalars(
         select(Complaint).where(Complaint.due_clock == "appeal", Complaint.due_at < now,
                                 Complaint.status.in_([State.DECIDED, State.PUBLISHED, State.INADMISSIBLE]))
