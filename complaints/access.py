@@ -7,7 +7,7 @@ from sqlalchemy import Select, or_, select
 
 from complaints.enums import CASE_STAFF_ROLES, Role
 from complaints.lifecycle import FILER, State
-from complaints.models import Complaint, Filer
+from complaints.models import Complaint, Filer, Respondent
 
 
 def owns(user: Any, case: Complaint) -> bool:
@@ -28,20 +28,26 @@ def can_view(user: Any, case: Complaint) -> bool:
 
 
 def is_recused(user: Any, case: Complaint) -> bool:
-    """Staff affiliated with a party to the case (a respondent, or the side a filer acts for)."""
+    """Staff affiliated with a party to the case (a respondent, or the side a filer acts
+    for). Parties are compared by record and by name key (complaints.names), so a second
+    record of the same party, spelled in another script, recuses too."""
     affiliation = getattr(user, "affiliation_id", None)
     if affiliation is None:
         return False
-    parties = set()
+    parties: list[Respondent] = []
     for r in case.respondents:
-        parties.add(r.id)
-        if r.party_id:
-            parties.add(r.party_id)
-    if case.filer is not None and case.filer.represents_id is not None:
-        parties.add(case.filer.represents_id)
-        if case.filer.represents is not None and case.filer.represents.party_id:
-            parties.add(case.filer.represents.party_id)
-    return affiliation in parties
+        parties.append(r)
+        if r.party is not None:
+            parties.append(r.party)
+    if case.filer is not None and case.filer.represents is not None:
+        parties.append(case.filer.represents)
+        if case.filer.represents.party is not None:
+            parties.append(case.filer.represents.party)
+    if any(p.id == affiliation for p in parties):
+        return True
+    own = getattr(user, "affiliation", None)
+    key = own.name_key if own is not None else ""
+    return bool(key) and any(p.name_key == key for p in parties)
 
 
 def actors(user: Any, case: Complaint) -> frozenset[str]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from complaints.db import Base
 from complaints.enums import CandidateStatus, FilerKind, RespondentKind
 from complaints.models.base import created_at_column, enum_type, pk
+from complaints.names import name_key
 
 
 class Respondent(Base):
@@ -18,6 +19,7 @@ class Respondent(Base):
     __table_args__ = (
         CheckConstraint("(kind = 'candidate') = (candidate_status IS NOT NULL)", name="candidate_has_status"),
         Index("ix_respondents_name_lower", "name_folded"),
+        Index("ix_respondents_name_key", "name_key"),
     )
 
     id: Mapped[int] = pk()
@@ -25,6 +27,8 @@ class Respondent(Base):
     name: Mapped[str] = mapped_column(String(200))
     #: Lower-cased name for type-ahead search on every backend.
     name_folded: Mapped[str] = mapped_column(String(200))
+    #: The name's matching key (complaints.names): one for every script and spelling.
+    name_key: Mapped[str] = mapped_column(String(200), default="")
     affiliation: Mapped[str | None] = mapped_column(String(200))
     #: The party (itself a respondent record) a candidate or official belongs to.
     party_id: Mapped[int | None] = mapped_column(ForeignKey("respondents.id"))
@@ -42,6 +46,11 @@ class Respondent(Base):
             self.name_folded = self.name.casefold()
         if self.kind == RespondentKind.PRIVATE_PERSON and "is_public" not in kw:
             self.is_public = False
+
+    @validates("name")
+    def _keep_key(self, _key: str, name: str) -> str:
+        self.name_key = name_key(name or "")
+        return name
 
     @property
     def public_name(self) -> str:

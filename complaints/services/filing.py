@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from complaints.enums import CandidateStatus, FilerKind, RespondentKind
 from complaints.models import Filer, Respondent
+from complaints.names import clean_text, name_key, name_words
 from complaints.services.errors import ValidationError
 
 
@@ -23,30 +24,68 @@ def registry_query(election_id: int | None, *, include_private: bool) -> Any:
     return query
 
 
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def search_respondents(session: Session, q: str, *, election_id: int | None, include_private: bool,
                        limit: int = 20) -> list[Respondent]:
+    """Type-ahead: the name as typed, or every word of it in any script or spelling
+    (complaints.names): "Жээнбеков" finds "Sooronbay Jeenbekov"."""
     folded = q.strip().casefold()[:100]
     if not folded:
         return []
-    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    query = registry_query(election_id, include_private=include_private).where(
-        Respondent.name_folded.like(f"%{escaped}%", escape="\\"))
+    matches = [Respondent.name_folded.like(_like(folded), escape="\\")]
+    words = name_words(folded)[:5]
+    if words:
+        matches.append(and_(*(Respondent.name_key.like(_like(w), escape="\\") for w in words)))
+    query = registry_query(election_id, include_private=include_private).where(or_(*matches))
     rows = session.scalars(query.order_by(Respondent.name_folded).limit(limit * 3)).all()
     # Names that start with the query first.
-    rows = sorted(rows, key=lambda r: (not r.name_folded.startswith(folded), r.name_folded))
+    key = " ".join(words)
+    rows = sorted(rows, key=lambda r: (not (r.name_folded.startswith(folded) or r.name_key.startswith(key)),
+                                       r.name_folded))
+    return rows[:limit]
+
+
+def similar_respondents(session: Session, name: str, *, kind: RespondentKind | str | None = None,
+                        limit: int = 5) -> list[Respondent]:
+    """Registry records that look like the respondent `name`: the same name key (the same
+    name in another script or spelling), then those whose key holds every word of it
+    or whose words it holds (a patronymic added or left out). Best first."""
+    key = name_key(name)
+    if not key:
+        return []
+    words = key.split()
+    query = select(Respondent).where(or_(Respondent.name_key == key,
+                                         and_(*(Respondent.name_key.like(_like(w), escape="\\") for w in words))))
+    if kind is not None:
+        query = query.where(Respondent.kind == RespondentKind(kind))
+    rows = list(session.scalars(query.order_by(Respondent.id).limit(limit * 4)))
+    # Also records whose every word is among the words typed (the name typed is longer).
+    wider = select(Respondent).where(or_(*(Respondent.name_key.like(_like(w), escape="\\") for w in words[:5])))
+    if kind is not None:
+        wider = wider.where(Respondent.kind == RespondentKind(kind))
+    for r in session.scalars(wider.order_by(Respondent.id).limit(limit * 20)):
+        if r not in rows and r.name_key and set(r.name_key.split()) <= set(words):
+            rows.append(r)
+    rows.sort(key=lambda r: (r.name_key != key, r.id))
     return rows[:limit]
 
 
 def find_or_add_respondent(session: Session, kind: RespondentKind | str, name: str, *,
                            election_id: int | None) -> Respondent:
     """The registry's respondent of this kind and name, or a new one: repeat
-    respondents stay one record so they can be counted."""
+    respondents stay one record so they can be counted. The name is compared by its
+    key, so "Жээнбеков Сооронбай" is the existing "Sooronbay Jeenbekov"."""
     kind = RespondentKind(kind)
-    name = " ".join(name.split())
+    name = " ".join(clean_text(name).split())
     if not name:
         raise ValidationError("Give the respondent's name.", {"new_name": "Give the respondent's name."})
+    key = name_key(name)
     existing = session.scalar(select(Respondent).where(Respondent.kind == kind,
-                                                       Respondent.name_folded == name.casefold())
+                                                       or_(Respondent.name_folded == name.casefold(),
+                                                           and_(Respondent.name_key == key, Respondent.name_key != "")))
                               .order_by(Respondent.id).limit(1))
     if existing is not None:
         return existing

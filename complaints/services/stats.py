@@ -450,6 +450,26 @@ def live_counts(session: Session, f: Filters, election: Election | None,
     return {"overdue": int(overdue or 0), "due24": int(due24 or 0)}
 
 
+def _one_per_name(session: Session, counter: Counter[str]) -> Counter[str]:
+    """Respondent counts with the records of one name (one name key: the same person or
+    body spelled in two scripts) counted as one, under the oldest record."""
+    ids = [int(k) for k in counter]
+    keys: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        for rid, key in session.execute(select(Respondent.id, Respondent.name_key)
+                                        .where(Respondent.id.in_(ids[start:start + 500]))):
+            keys[rid] = key
+    first: dict[str, int] = {}
+    for rid in sorted(ids):
+        key = keys.get(rid) or f"#{rid}"
+        first.setdefault(key, rid)
+    out: Counter[str] = Counter()
+    for k, n in counter.items():
+        rid = int(k)
+        out[str(first[keys.get(rid) or f"#{rid}"])] += n
+    return out
+
+
 def summary(session: Session, f: Filters, *, public: bool, now: dt.datetime | None = None) -> dict[str, Any]:
     """Everything the dashboards show, as plain JSON values. `public`: nothing personal
     (private persons among respondents are folded into one anonymous line)."""
@@ -475,7 +495,7 @@ def summary(session: Session, f: Filters, *, public: bool, now: dt.datetime | No
     within = c.get("within", Counter())
     decided = sum(within.values())
 
-    resp_counter = c.get("respondent", Counter())
+    resp_counter = _one_per_name(session, c.get("respondent", Counter()))
     party_ids = {int(k.split("|")[0]) for m in ("resp_case", "filer_case") for k in c.get(m, {})}
     wanted = {int(k) for k, _ in resp_counter.most_common(10)} | {int(k) for k, n in resp_counter.items() if n > 1}
     wanted |= party_ids
