@@ -1,7 +1,7 @@
 """Respondents carry a name key, one for every script and spelling of the name.
 
 Revision ID: 4e1b7a9c2d10
-Revises: b81f3c5d9e62
+Revises: 5e7a1c3b9d40
 Create Date: 2026-12-01 20:30:00.000000+00:00
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 from kyrgyz_transliteration import to_latin
 
 revision: str = '4e1b7a9c2d10'
-down_revision: str | None = 'b81f3c5d9e62'
+down_revision: str | None = '5e7a1c3b9d40'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
