@@ -60,6 +60,9 @@ def from_env(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "LOGIN_ATTEMPTS": os.environ.get("LOGIN_RATE_LIMIT", "5 per 15 minutes"),
         "LOGIN_ADDRESS_ATTEMPTS": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "100 per 15 minutes"),
+        #: Public exports come in parts of this many cases, each pointing to the next.
+        "PUBLIC_EXPORT_ROWS": int(os.environ.get("PUBLIC_EXPORT_ROWS", "5000")),
+        "PUBLIC_EXPORT_RATE_LIMIT": os.environ.get("PUBLIC_EXPORT_RATE_LIMIT", "30 per minute"),
         #: How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
         "TRUSTED_PROXY_HOPS": int(os.environ.get("TRUSTED_PROXY_HOPS", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -73,5 +76,45 @@ def from_env(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "LANGUAGES": ["en", "ru", "ky"],
         "PASSWORD_HASH_CHEAP": False,
     }
+    config.update(_base_url(overrides.get("BASE_URL", os.environ.get("BASE_URL", ""))))
+    config["HSTS"] = env == "production"
     config.update(overrides)
+    if env == "production":
+        _check_production(config, rate_limit_set="RATELIMIT_STORAGE_URI" in os.environ or
+                          "RATELIMIT_STORAGE_URI" in overrides)
     return config
+
+
+#: A session-signing key shorter than this is refused in production (32 hex digits = 128 bits).
+MIN_SECRET_LENGTH = 32
+
+
+def _base_url(raw: str) -> dict[str, Any]:
+    """`BASE_URL` (https://complaints.example.org) makes every absolute link, so none is
+    built from the request's Host header."""
+    from urllib.parse import urlsplit
+
+    raw = raw.strip()
+    if not raw:
+        return {"BASE_URL": None}
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ConfigError(f"BASE_URL must look like https://host[/path], not {raw!r}")
+    return {"BASE_URL": raw.rstrip("/"), "SERVER_NAME": parts.netloc, "PREFERRED_URL_SCHEME": parts.scheme,
+            "APPLICATION_ROOT": parts.path.rstrip("/") or "/"}
+
+
+def _check_production(config: dict[str, Any], rate_limit_set: bool) -> None:
+    """Refuse settings that are fine on a laptop and unsafe on the commission's server."""
+    if len(str(config["SECRET_KEY"])) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production "
+                          "(python3 -c 'import secrets; print(secrets.token_hex(32))').")
+    if not config.get("BASE_URL"):
+        raise ConfigError("BASE_URL must be set in production (https://your.host): absolute links "
+                          "are built from it, never from the request's Host header.")
+    if str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://") and config.get("RATELIMIT_ENABLED", True):
+        workers = int(os.environ.get("WEB_CONCURRENCY", "1") or "1")
+        if not rate_limit_set or workers > 1:
+            raise ConfigError("RATELIMIT_STORAGE_URI must be shared storage (redis://...) in production: each "
+                              "worker keeps its own memory:// counts, multiplying every limit. A single-worker "
+                              "server may set RATELIMIT_STORAGE_URI=memory:// explicitly.")

@@ -71,9 +71,23 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
-        if request.path.startswith(("/cases", "/complaints", "/dashboard", "/api")):
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if _private(request):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
 
-__all__ = ["hash_password", "verify_password", "dummy_verify", "limiter", "login_key", "init_app"]
+def _private(req: Any) -> bool:
+    """A response no browser or proxy may keep: anything shown to a signed-in account,
+    staff and filer pages, the API, and a tracked case's status."""
+    from flask_login import current_user
+
+    if req.endpoint == "static":
+        return False
+    if req.path.startswith(("/cases", "/complaints", "/dashboard", "/api", "/track", "/login", "/admin")):
+        return True
+    return bool(getattr(current_user, "is_authenticated", False))
+
+
+__all__ = ["hash_password", "verify_password", "dummy_verify", "end_sessions", "limiter", "login_key", "init_app"]

@@ -6,7 +6,8 @@ the filer only when a public body, status, and, once the decision is published, 
 outcome, public reasons and sanctions. Pages, exports and the API all go through it.
 
 Exports stream: cases are read in keyset batches (by id) and written row by row,
-so a million rows take bounded memory. CSV cells that a spreadsheet would run as a
+so a million rows take bounded memory. Public exports come in parts of a bounded number
+of rows (`export_window`), each part pointing to the next. CSV cells that a spreadsheet would run as a
 formula are escaped."""
 from __future__ import annotations
 
@@ -134,6 +135,20 @@ def register_page(session: Session, f: RegisterFilters, before: int | None = Non
     rows = list(session.scalars(query.options(*_EAGER).order_by(Complaint.id.desc()).limit(limit + 1)))
     page = rows[:limit]
     return page, (page[-1].id if len(rows) > limit else None)
+
+
+def export_window(session: Session, query: Select[tuple[Complaint]], after: int,
+                  rows: int) -> tuple[Select[tuple[Complaint]], int | None]:
+    """One part of an export: the cases of `query` with an id above `after`, at most `rows`
+    of them, and the id the next part starts after (None on the last part). Each part costs
+    the same whatever the register's size, so no export holds a worker for long."""
+    query = query.where(Complaint.id > after)
+    ids = query.with_only_columns(Complaint.id).order_by(Complaint.id)
+    last = session.scalar(ids.offset(rows - 1).limit(1))
+    if last is None:
+        return query, None
+    more = session.scalar(ids.where(Complaint.id > last).limit(1))
+    return query.where(Complaint.id <= last), (last if more is not None else None)
 
 
 def iter_batches(session: Session, query: Select[tuple[Complaint]], options: Iterable[Any] = _EAGER,

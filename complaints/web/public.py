@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
 from sqlalchemy import select
 
 from complaints.db import db, utcnow
@@ -13,6 +13,7 @@ from complaints.enums import Outcome
 from complaints.forms.dashboard import StatsFilterForm
 from complaints.lifecycle import State
 from complaints.models import CaseHistory, Category, Complaint, Election, Region
+from complaints.security import limiter
 from complaints.services import register, stats
 from complaints.web.dashboard import chart_rows
 
@@ -71,22 +72,45 @@ def case(registration_number: str) -> Any:
     return render_template("public/case.html", entry=register.public_entry(found), steps=steps)
 
 
-def _export_query() -> Any:
-    return register.register_query(db.session, register.RegisterFilters.from_args(request.args))
+def _export_limit() -> str:
+    return str(current_app.config["PUBLIC_EXPORT_RATE_LIMIT"])
+
+
+def _export_part(endpoint: str) -> tuple[Any, dict[str, Any], dict[str, str]]:
+    """The query of this part of a public export, the filters, and the headers: each part
+    holds at most PUBLIC_EXPORT_ROWS cases; `Link: <...>; rel="next"` names the next part."""
+    filters = register.RegisterFilters.from_args(request.args)
+    raw_after = (request.args.get("after") or "").strip()
+    after = int(raw_after) if raw_after.isdigit() and len(raw_after) < 10 else 0
+    query, next_after = register.export_window(db.session, register.register_query(db.session, filters), after,
+                                               int(current_app.config["PUBLIC_EXPORT_ROWS"]))
+    meta: dict[str, Any] = {"exported_at": utcnow().isoformat(), "filters": filters.args(), "after": after,
+                            "next": None}
+    suffix = endpoint.rsplit("_", 1)[-1]
+    headers = {"Content-Disposition": f'attachment; filename="register-{after}.{suffix}"'}
+    if next_after is not None:
+        meta["next"] = url_for(f"public.{endpoint}", _external=True, **filters.args(after=next_after))
+        headers["Link"] = f'<{meta["next"]}>; rel="next"'
+    return query, meta, headers
+
+
+#: Both formats draw on one allowance per address.
+_export_allowance = limiter.shared_limit(_export_limit, scope="public-export")
 
 
 @bp.route("/public/register.csv")
+@_export_allowance
 def register_csv() -> Any:
-    """The public register under the page's filters, as CSV (streamed)."""
-    rows = (register.public_csv_row(e) for e in register.entries(db.session, _export_query(), register.public_entry))
+    """The public register under the page's filters, as CSV, a part at a time (streamed)."""
+    query, _meta, headers = _export_part("register_csv")
+    rows = (register.public_csv_row(e) for e in register.entries(db.session, query, register.public_entry))
     return Response(stream_with_context(register.stream_csv(register.PUBLIC_CSV_COLUMNS, rows)),
-                    mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="register.csv"'})
+                    mimetype="text/csv", headers=headers)
 
 
 @bp.route("/public/register.json")
+@_export_allowance
 def register_json() -> Any:
-    body = register.stream_json(register.entries(db.session, _export_query(), register.public_entry),
-                                {"exported_at": utcnow().isoformat(),
-                                 "filters": register.RegisterFilters.from_args(request.args).args()})
-    return Response(stream_with_context(body), mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="register.json"'})
+    query, meta, headers = _export_part("register_json")
+    body = register.stream_json(register.entries(db.session, query, register.public_entry), meta)
+    return Response(stream_with_context(body), mimetype="application/json", headers=headers)
