@@ -6,13 +6,14 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := app
 
-.PHONY: run serve test test-browser test-api-fuzz lint migrate seed clean help
+.PHONY: run serve test test-browser test-api-fuzz lint migrate seed translations clean help
 
 help:
 	@echo "make run            set up, migrate, load the demo and serve on http://$(HOST):$(PORT)"
 	@echo "make test           run the test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)"
 	@echo "make test-browser   the browser journey and accessibility checks (installs Chromium if needed)"
 	@echo "make test-api-fuzz  schemathesis against a live server"
+	@echo "make translations   extract the messages and merge them into every language's catalogue"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,7 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.run-deps
 
 migrate: $(VENV)/.run-deps
+	$(BIN)/flask translations compile
 	$(BIN)/alembic upgrade head
 
 seed: migrate
@@ -41,6 +43,7 @@ run: seed
 	$(BIN)/waitress-serve --listen=$(HOST):$(PORT) --threads=8 app:app
 
 test: $(VENV)/.dev-deps
+	$(BIN)/flask translations compile
 	@echo "== the suite on SQLite"
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q -m "not browser" -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
@@ -54,6 +57,9 @@ test-browser: $(VENV)/.dev-deps
 
 test-api-fuzz: $(VENV)/.dev-deps
 	$(BIN)/python tests/fuzz/run_schemathesis.py
+
+translations: $(VENV)/.run-deps
+	$(BIN)/flask translations update
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check complaints tests migrations app.py

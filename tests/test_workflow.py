@@ -629,8 +629,8 @@ def test_deadlines_table_shows_which_clocks_run(client, auth, session):
     html = client.get(f"/cases/{case.registration_number}").get_data(as_text=True)
     table = text_of_html(html.split('id="h-deadlines"')[1].split("</table>")[0])
     assert "Filing" in table and "filed on time" in table
-    assert re.search(r"Decision [0-9: -]+ not running", table)
-    assert re.search(r"Appeal [0-9: -]+ in \d", table)
+    assert re.search(r"Decision [^()]+ \(Bishkek, UTC\+6\) not running", table)
+    assert re.search(r"Appeal [^()]+ \(Bishkek, UTC\+6\) in \d", table)
 
 
 def test_action_forms_carry_their_csrf_token(connection, tmp_path):

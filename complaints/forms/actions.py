@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     FieldList,
@@ -38,7 +37,7 @@ from complaints.enums import (
     SanctionKind,
     TransferBody,
 )
-from complaints.forms import enum_choices
+from complaints.forms import AppForm, TranslatedMeta, enum_choices
 from complaints.lifecycle import Action
 
 #: Times are typed in the commission's zone (DOMAIN.md section 4) and stored as UTC.
@@ -69,7 +68,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """Base: the hidden version every action form carries."""
 
     version = IntegerField(widget=widgets.HiddenInput(), validators=[InputRequired()])
@@ -164,6 +163,9 @@ class ScheduleHearingForm(ActionForm):
 
 class SanctionForm(Form):
     """One sanction row; a row without a kind is ignored."""
+
+    class Meta(TranslatedMeta):
+        pass
 
     kind = SelectField(_l("Sanction"), choices=enum_choices(SanctionKind, ""), validators=[Optional()])
     respondent_id = SelectField(_l("On respondent"), coerce=str, choices=[], validators=[Optional()])

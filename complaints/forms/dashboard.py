@@ -4,12 +4,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
+from complaints.forms import AppForm
 from complaints.models import Category, Election, Region
 from complaints.services import stats
 
@@ -23,7 +23,7 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-class StatsFilterForm(FlaskForm):
+class StatsFilterForm(AppForm):
     class Meta:
         csrf = False
 

@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -29,7 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from complaints.enums import Channel, ComplaintKind, FilerKind, Language, RespondentKind
-from complaints.forms import enum_choices
+from complaints.forms import AppForm, enum_choices
 from complaints.services.cases import AllegationInput, ComplaintInput
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -149,7 +148,7 @@ class FilerDetails(Form):
                                                  self.email, self.address))
 
 
-class FilingForm(FlaskForm):
+class FilingForm(AppForm):
     """A complaint, as a monitor files it."""
 
     #: The draft this form saves to (uploads attach to it, so nothing is asked twice).
@@ -279,7 +278,7 @@ class IntakeForm(FilingForm):
         return True
 
 
-class TrackForm(FlaskForm):
+class TrackForm(AppForm):
     registration_number = StringField(_l("Registration number"), validators=[DataRequired(), Length(max=32)],
                                       render_kw={"autocapitalize": "characters", "autocomplete": "off",
                                                  "placeholder": "KG2017P-000103"})
@@ -287,7 +286,7 @@ class TrackForm(FlaskForm):
                                 render_kw={"autocapitalize": "characters", "autocomplete": "off"})
 
 
-class EvidenceUploadForm(FlaskForm):
+class EvidenceUploadForm(AppForm):
     """Add files or links to a case after filing (the case page's small form)."""
 
     version = HiddenField()

@@ -51,12 +51,19 @@ class Category(Base):
     id: Mapped[int] = pk()
     election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"), index=True)
     code: Mapped[str] = mapped_column(String(48))
+    #: The English name; `name_ru` and `name_ky` are the same category in Russian and Kyrgyz.
     name: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200), default="")
+    name_ky: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     #: e.g. incitement to hatred is referred on to law enforcement.
     refer_to_law_enforcement: Mapped[bool] = mapped_column(Boolean, default=False)
 
     election: Mapped[Election] = relationship(back_populates="categories")
+
+    def name_in(self, locale: str | None) -> str:
+        """The name in `locale`; the English name for `en` or when that translation is missing."""
+        return {"ru": self.name_ru, "ky": self.name_ky}.get(str(locale or ""), "") or self.name
 
 
 class Region(Base):

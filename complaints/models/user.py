@@ -24,6 +24,8 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Staff affiliated with a candidate or party are recused from cases it is party to.
     affiliation_id: Mapped[int | None] = mapped_column(ForeignKey("respondents.id"))
+    #: The interface language the user chose (`en`, `ru`, `ky`); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = created_at_column()
     #: Part of every session's user id: raising it (`security.end_sessions`) ends them all.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -1,28 +1,77 @@
-"""Template helpers: times in the commission's zone, clocks, labels."""
+"""Template helpers: times in the election's zone, numbers, clocks, labels, in the request's language."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Flask
-from flask_babel import format_datetime
+from babel.dates import format_date, format_time, get_datetime_format, get_timezone_location
+from babel.numbers import format_decimal
+from flask import Flask, current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from jinja2 import Undefined
 
+from complaints import labels
 from complaints.db import utcnow
 
 
-def when(value: dt.datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-    if value is None:
+def election_zone(election: Any = None) -> ZoneInfo:
+    """The zone an election's times are read in; the commission's default without one."""
+    name = None if isinstance(election, Undefined) else getattr(election, "timezone", None)
+    name = name or current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return ZoneInfo(name)
+
+
+def zone_name(zone: ZoneInfo, moment: dt.datetime) -> str:
+    """'Bishkek, UTC+6' in the current language: the zone's city and its offset then."""
+    city = get_timezone_location(zone, locale=get_locale(), return_city=True)
+    offset = moment.astimezone(zone).utcoffset() or dt.timedelta()
+    hours, rest = divmod(int(offset.total_seconds()) // 60, 60)
+    sign = "+" if offset >= dt.timedelta() else "-"
+    return f"{city}, UTC{sign}{abs(hours)}" + (f":{rest:02d}" if rest else "")
+
+
+def _moment(value: dt.datetime | str | None) -> dt.datetime | None:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if value else None
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def when(value: dt.datetime | str | None, election: Any = None, seconds: bool = False, zone: bool = True) -> str:
+    """An instant as the current language writes it, in the election's time zone, the zone
+    named: '2 дек. 2017 г., 01:30 (Бишкек, UTC+6)'. Every page and document formats times
+    here, so one instant reads the same on the receipt, the case page and the register."""
+    moment = _moment(value)
+    if moment is None:
         return "—"
-    return format_datetime(value, fmt)
+    tz = election_zone(election)
+    locale = get_locale()
+    local = moment.astimezone(tz)
+    date_part = format_date(local.date(), "medium", locale=locale)
+    # 24-hour clock in every language, as the commission's documents write it.
+    time_part = format_time(local.timetz(), "HH:mm:ss" if seconds else "HH:mm", tzinfo=tz, locale=locale)
+    text = get_datetime_format("medium", locale=locale).replace("{1}", date_part).replace("{0}", time_part)
+    return f"{text} ({zone_name(tz, moment)})" if zone else text
+
+
+def day(value: dt.datetime | str | None, election: Any = None) -> str:
+    """The calendar day of an instant in the election's time zone, as the language writes it."""
+    moment = _moment(value)
+    if moment is None:
+        return "—"
+    return format_date(moment.astimezone(election_zone(election)).date(), "medium", locale=get_locale())
+
+
+def number(value: Any) -> str:
+    return "—" if value is None else format_decimal(value, locale=get_locale())
 
 
 def label(value: Any) -> str:
-    """An enum value as words: 'under_examination' -> 'under examination'."""
-    if value is None:
-        return "—"
-    raw = getattr(value, "value", value)
-    return str(raw).replace("_", " ")
+    """An enum value as words in the current language (complaints/labels.py)."""
+    return labels.label(value)
 
 
 def clock(due: dt.datetime | None, now: dt.datetime | None = None) -> str:
@@ -55,6 +104,8 @@ def is_past(due: dt.datetime | None) -> bool:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["number"] = number
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.tests["past"] = is_past
     app.jinja_env.globals["now"] = utcnow

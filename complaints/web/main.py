@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -20,8 +20,13 @@ def index() -> Any:
 
 @bp.route("/lang/<code>", methods=["POST"])
 def set_language(code: str) -> Any:
-    if code in current_app.config["LANGUAGES"]:
-        session["lang"] = code
+    """Remember the language for this session and, when signed in, for the account."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
