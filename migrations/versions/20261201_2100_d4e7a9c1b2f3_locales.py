@@ -1,7 +1,7 @@
 """Each account's interface language, and each category's Russian and Kyrgyz names.
 
 Revision ID: d4e7a9c1b2f3
-Revises: 5e7a1c3b9d40
+Revises: 4e1b7a9c2d10
 Create Date: 2026-12-01 21:00:00.000000+00:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'd4e7a9c1b2f3'
-down_revision: str | None = '5e7a1c3b9d40'
+down_revision: str | None = '4e1b7a9c2d10'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
