@@ -129,9 +129,12 @@ def deadlines_sweep_command() -> None:
 
     purged = purge_idempotency_keys(session)
     session.commit()
+    from complaints.services.evidence_store import sweep_orphans
+
+    orphans = sweep_orphans(session, current_app.config["EVIDENCE_DIR"])
     click.echo(f"Declared {totals['lapsed']} uncured case(s) inadmissible; "
                f"marked {totals['overdue']} case(s) overdue; closed {totals['closed']} case(s); "
-               f"forgot {purged} expired Idempotency-Key(s).")
+               f"forgot {purged} expired Idempotency-Key(s); removed {orphans} orphaned upload file(s).")
 
 
 def init_app(app: Flask) -> None:

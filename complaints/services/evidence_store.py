@@ -221,6 +221,20 @@ def intake_file(session: Session, case: Complaint, stream: BinaryIO, filename: s
                 f"“{name}” would take this complaint's files past {_mb(max_case)} in all.", 413)
         key = storage_key(sha)
         final = root / key
+        # Read from the temporary file: nothing reaches the store before its row is written.
+        claim = exif_claim(tmp, case.election.timezone) if media.mime == "image/jpeg" else ExifClaim()
+        evidence = Evidence(complaint_id=case.id, kind=media.kind, sha256=sha, media_type=media.mime, size=size,
+                            storage_key=key, original_name=name, description=(description or "").strip() or None,
+                            captured_at=claim.captured_at, gps_lat=claim.lat, gps_lon=claim.lon, confidential=True,
+                            submitted_by_id=actor.id if actor else None)
+        session.add(evidence)
+        session.flush()
+        _record(session, case, actor, evidence, {
+            "sha256": sha, "media_type": media.mime, "size": size, "original_name": name,
+            "captured_at_claimed": claim.captured_at, "gps_claimed": [claim.lat, claim.lon] if claim.lat is not None
+            else None})
+        # Last: a refused row or a conflict leaves no file behind. (Should the commit itself
+        # fail, `sweep_orphans` removes the file later.)
         if final.exists():
             tmp.unlink()
         else:
@@ -231,18 +245,39 @@ def intake_file(session: Session, case: Complaint, stream: BinaryIO, filename: s
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    claim = exif_claim(final, case.election.timezone) if media.mime == "image/jpeg" else ExifClaim()
-    evidence = Evidence(complaint_id=case.id, kind=media.kind, sha256=sha, media_type=media.mime, size=size,
-                        storage_key=key, original_name=name, description=(description or "").strip() or None,
-                        captured_at=claim.captured_at, gps_lat=claim.lat, gps_lon=claim.lon, confidential=True,
-                        submitted_by_id=actor.id if actor else None)
-    session.add(evidence)
-    session.flush()
-    _record(session, case, actor, evidence, {
-        "sha256": sha, "media_type": media.mime, "size": size, "original_name": name,
-        "captured_at_claimed": claim.captured_at, "gps_claimed": [claim.lat, claim.lon] if claim.lat is not None
-        else None})
     return evidence
+
+
+#: Files younger than this are left alone: their upload's transaction may still be open.
+ORPHAN_AGE = dt.timedelta(hours=1)
+
+
+def sweep_orphans(session: Session, evidence_dir: str | os.PathLike[str],
+                  older_than: dt.timedelta = ORPHAN_AGE) -> int:
+    """Remove what a killed worker or a failed commit left: half-written `tmp/upload-*`
+    files, and stored files that no evidence row names. Returns how many were removed."""
+    import time
+
+    root = Path(evidence_dir)
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    tmp_dir = root / "tmp"
+    if tmp_dir.is_dir():
+        for path in tmp_dir.glob("upload-*"):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+    known = set(session.scalars(select(Evidence.storage_key).where(Evidence.storage_key.is_not(None))))
+    for path in root.rglob("*"):
+        if not path.is_file() or tmp_dir in path.parents:
+            continue
+        key = path.relative_to(root).as_posix()
+        if key not in known and path.stat().st_mtime < cutoff and len(path.name) == 64:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def add_link(session: Session, case: Complaint, url: str, *, actor: User | None,
@@ -336,7 +371,7 @@ def exif_claim(path: Path, timezone: str = "Asia/Bishkek") -> ExifClaim:
         if tiff is None:
             return ExifClaim()
         return _parse_tiff(tiff, timezone)
-    except (OSError, ValueError, struct.error, IndexError, ZeroDivisionError, OverflowError):
+    except (OSError, ValueError, TypeError, struct.error, IndexError, ZeroDivisionError, OverflowError):
         return ExifClaim()
 
 
@@ -389,8 +424,9 @@ def _parse_tiff(tiff: bytes, timezone: str) -> ExifClaim:
     if order is None or struct.unpack(order + "H", tiff[2:4])[0] != 42:
         return ExifClaim()
     ifd0 = _ifd(tiff, struct.unpack(order + "I", tiff[4:8])[0], order)
-    exif = _ifd(tiff, ifd0[0x8769][0], order) if 0x8769 in ifd0 else {}
-    gps = _ifd(tiff, ifd0[0x8825][0], order) if 0x8825 in ifd0 else {}
+    exif_at, gps_at = _pointer(ifd0.get(0x8769)), _pointer(ifd0.get(0x8825))
+    exif = _ifd(tiff, exif_at, order) if exif_at is not None else {}
+    gps = _ifd(tiff, gps_at, order) if gps_at is not None else {}
     captured = _exif_time(exif.get(0x9003) or exif.get(0x9004) or ifd0.get(0x0132),
                           exif.get(0x9011) or exif.get(0x9010), timezone)
     lat = _gps_coord(gps.get(2), gps.get(1), 90)
@@ -398,6 +434,13 @@ def _parse_tiff(tiff: bytes, timezone: str) -> ExifClaim:
     if lat is None or lon is None:
         lat = lon = None
     return ExifClaim(captured_at=captured, lat=lat, lon=lon)
+
+
+def _pointer(value: Any) -> int | None:
+    """An IFD offset: one LONG or SHORT. Anything else (a RATIONAL, say) points nowhere."""
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], int):
+        return value[0]
+    return None
 
 
 def _exif_time(value: Any, offset: Any, timezone: str) -> dt.datetime | None:
@@ -413,8 +456,8 @@ def _exif_time(value: Any, offset: Any, timezone: str) -> dt.datetime | None:
 
 
 def _gps_coord(value: Any, ref: Any, limit: float) -> float | None:
-    if not isinstance(value, list) or len(value) != 3:
-        return None
+    if not isinstance(value, list) or len(value) != 3 or not all(isinstance(v, tuple) for v in value):
+        return None  # GPS positions are three RATIONALs; LONGs or anything else is no claim
     degrees, minutes, seconds = (num / den for num, den in value)
     result = degrees + minutes / 60 + seconds / 3600
     if isinstance(ref, str) and ref.upper() in ("S", "W"):

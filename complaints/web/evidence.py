@@ -14,7 +14,7 @@ from complaints.forms.filing import EvidenceUploadForm
 from complaints.models import Evidence
 from complaints.services import cases as svc
 from complaints.services import evidence_store
-from complaints.services.errors import NotPermitted, TransitionError
+from complaints.services.errors import ConflictError, NotPermitted, TransitionError
 from complaints.web.cases import case_context, load_case
 
 bp = Blueprint("evidence", __name__)
@@ -78,6 +78,12 @@ def upload(registration_number: str) -> Any:
         except evidence_store.EvidenceRejected as exc:
             problems.append(exc.message)
             statuses.append(exc.status)
+        except ConflictError:
+            # Another upload to this case won the race: nothing of this request is kept.
+            db.session.rollback()
+            form.files.errors = [_("The case changed while your files were being stored; nothing was "
+                                   "added. Send them again.")]
+            return _again(load_case(registration_number), form, 409)
     kept: list[str] = []
     for link in form.link_list():
         try:
