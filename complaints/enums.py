@@ -36,6 +36,7 @@ class Channel(StrEnum):
     PAPER = "paper"
     PHONE = "phone"
     EMAIL = "email"
+    SMS = "sms"
 
 
 class ComplaintKind(StrEnum):
@@ -165,3 +166,20 @@ class Clock(StrEnum):
     CURE = "cure"
     CONFIRMATION = "confirmation"
     APPEAL = "appeal"
+
+
+class OutboxChannel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class OutboxStatus(StrEnum):
+    """A queued message: pending -> sending -> sent, or failed after its last attempt.
+    UNKNOWN: a sender stopped between handing it to the server and recording that;
+    it may have arrived and is never sent again (at most once)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"

@@ -423,7 +423,7 @@ def test_transferred_then_closed(client, auth, session):
     login_as(client, auth, "clerk")
     ok(post_action(client, case, Action.TRANSFER, transfer_to="state_security", note="GKNB expert review"), case)
     case = fresh(session, case)
-    assert case.status == State.TRANSFERRED and case.transferred_to.value == "state_security"
+    assert case.status == State.TRANSFERRED and case.transferred_to == "state_security"
     ok(post_action(client, case, Action.CLOSE), case)
     assert fresh(session, case).status == State.CLOSED
 

@@ -96,7 +96,7 @@ def detail(session: Session, user: User, case: Complaint) -> dict[str, Any]:
                       "submitted_at": e.submitted_at} for e in evidence],
         "defects": list(case.defects) if case.defects else None,
         "inadmissible_reasons": case.inadmissible_reasons, "how_to_appeal": case.how_to_appeal,
-        "transferred_to": case.transferred_to.value if case.transferred_to else None,
+        "transferred_to": case.transferred_to,
         "hearing_at": case.hearing_at, "hearing_place": case.hearing_place,
         "conclusion": case.conclusion if staff else None,
         "decision": None if decision is None else {

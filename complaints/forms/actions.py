@@ -35,7 +35,6 @@ from complaints.enums import (
     LinkKind,
     Outcome,
     SanctionKind,
-    TransferBody,
 )
 from complaints.forms import AppForm, TranslatedMeta, enum_choices
 from complaints.lifecycle import Action
@@ -108,8 +107,8 @@ class OverturnInadmissibilityForm(ActionForm):
 
 
 class TransferForm(ActionForm):
-    transfer_to = SelectField(_l("Transfer to"), choices=enum_choices(TransferBody, ""),
-                              validators=[DataRequired()])
+    #: Choices: the configured bodies that are not retired (set by the view).
+    transfer_to = SelectField(_l("Transfer to"), choices=[], validators=[DataRequired()])
     note = TextAreaField(_l("Note (which body, why)"), validators=[Optional(), Length(max=5000)])
 
 

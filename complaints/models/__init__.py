@@ -12,9 +12,10 @@ from complaints.models.complaint import (
     RespondentNotice,
     Sanction,
 )
-from complaints.models.election import Category, District, Election, Precinct, Region
+from complaints.models.election import Category, District, Election, Precinct, Region, TransferTarget
 from complaints.models.evidence import Evidence
 from complaints.models.history import CaseHistory, HistoryHead, IdempotencyKey
+from complaints.models.outbox import OutboxMessage, SmsInbound
 from complaints.models.party import Filer, Respondent
 from complaints.models.stats import StatCaseKeys, StatCounter  # noqa: F401  (dashboard counters)
 from complaints.models.user import ApiToken, User
@@ -22,5 +23,6 @@ from complaints.models.user import ApiToken, User
 __all__ = [
     "Base", "Allegation", "Appeal", "CaseLink", "CaseNote", "Complaint", "ComplaintRespondent", "Decision",
     "RespondentNotice", "Sanction", "Category", "District", "Election", "Precinct", "Region", "Evidence",
-    "CaseHistory", "HistoryHead", "IdempotencyKey", "Filer", "Respondent", "ApiToken", "User",
+    "CaseHistory", "HistoryHead", "IdempotencyKey", "Filer", "Respondent", "ApiToken", "User", "TransferTarget",
+    "OutboxMessage", "SmsInbound",
 ]

@@ -21,11 +21,10 @@ from complaints.enums import (
     Outcome,
     ReceivingBody,
     SanctionKind,
-    TransferBody,
 )
 from complaints.lifecycle import State
 from complaints.models.base import created_at_column, enum_type, pk
-from complaints.models.election import Category, District, Election, Precinct, Region
+from complaints.models.election import Category, District, Election, Precinct, Region, TransferTarget
 from complaints.models.party import Filer, Respondent
 from complaints.models.user import User
 
@@ -116,7 +115,8 @@ class Complaint(Base):
     how_to_appeal: Mapped[str | None] = mapped_column(Text)
     inadmissible_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     inadmissible_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    transferred_to: Mapped[TransferBody | None] = mapped_column(enum_type(TransferBody, "transferred_to"))
+    #: The code of the body (a configured TransferTarget) the case was transferred to.
+    transferred_to: Mapped[str | None] = mapped_column(ForeignKey("transfer_bodies.code"))
     transfer_note: Mapped[str | None] = mapped_column(Text)
     hearing_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     hearing_place: Mapped[str | None] = mapped_column(String(300))
@@ -146,6 +146,7 @@ class Complaint(Base):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     last_actor: Mapped[User | None] = relationship(foreign_keys=[last_actor_id])
     primary_category: Mapped[Category | None] = relationship()
+    transfer_target: Mapped[TransferTarget | None] = relationship()
     primary_respondent: Mapped[Respondent | None] = relationship()
     respondent_links: Mapped[list[ComplaintRespondent]] = relationship(
         back_populates="complaint", order_by="ComplaintRespondent.position", cascade="all, delete-orphan")

@@ -3,15 +3,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from complaints.db import Base
-from complaints.enums import ElectionKind, RegionKind
+from complaints.db import Base, UTCDateTime
+from complaints.enums import ElectionKind, RegionKind, TransferBody
 from complaints.models.base import enum_type, pk
 
 
-class Election(Base):
+class Named:
+    """A record named in the three UI languages: `name` is the English (and fallback)
+    name, `name_ru` and `name_ky` the same in Russian and Kyrgyz ("" when missing)."""
+
+    def name_in(self, lang: str | None) -> str:
+        """The name in `lang` ("ky", "ru", "en"), falling back to the English name."""
+        localized = getattr(self, f"name_{lang}", None) if lang in ("ru", "ky") else None
+        return str(localized or getattr(self, "name"))  # noqa: B009 (declared by each model)
+
+
+class Election(Named, Base):
     __tablename__ = "elections"
     __table_args__ = (
         CheckConstraint("filing_days > 0 AND cure_days > 0 AND reply_days > 0 AND decision_days > 0 "
@@ -21,9 +31,12 @@ class Election(Base):
     id: Mapped[int] = pk()
     code: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200), default="")
+    name_ky: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[ElectionKind] = mapped_column(enum_type(ElectionKind, "kind"))
     election_day: Mapped[dt.date] = mapped_column(Date)
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Bishkek")
+    #: Open for filing: monitors and the intake desk may file new complaints in it.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Deadline settings (DOMAIN.md section 4), calendar days unless named hours.
     filing_days: Mapped[int] = mapped_column(Integer, default=3)
@@ -43,7 +56,8 @@ class Election(Base):
 
 
 class Category(Base):
-    """One entry of an election's allegation taxonomy."""
+    """One entry of an election's allegation taxonomy. Never deleted once a case cites
+    it: a retired category stays on old cases and leaves the filing forms."""
 
     __tablename__ = "categories"
     __table_args__ = (UniqueConstraint("election_id", "code"),)
@@ -55,7 +69,10 @@ class Category(Base):
     name: Mapped[str] = mapped_column(String(200))
     name_ru: Mapped[str] = mapped_column(String(200), default="")
     name_ky: Mapped[str] = mapped_column(String(200), default="")
+    #: The provision of the election law the category rests on.
+    legal_basis: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     #: e.g. incitement to hatred is referred on to law enforcement.
     refer_to_law_enforcement: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -64,6 +81,25 @@ class Category(Base):
     def name_in(self, locale: str | None) -> str:
         """The name in `locale`; the English name for `en` or when that translation is missing."""
         return {"ru": self.name_ru, "ky": self.name_ky}.get(str(locale or ""), "") or self.name
+
+
+class TransferTarget(Named, Base):
+    """A body a case can be transferred to (a named commission, court, police unit).
+    `kind` is the broad class; `code` is what a case stores. Retired, never deleted."""
+
+    __tablename__ = "transfer_bodies"
+
+    id: Mapped[int] = pk()
+    code: Mapped[str] = mapped_column(String(48), unique=True)
+    kind: Mapped[TransferBody] = mapped_column(enum_type(TransferBody, "kind"))
+    name: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200), default="")
+    name_ky: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<TransferTarget {self.code}>"
 
 
 class Region(Base):

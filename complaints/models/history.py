@@ -13,26 +13,31 @@ from complaints.models.user import User
 
 
 class CaseHistory(Base):
-    """One change to one case. Database triggers refuse UPDATE and DELETE.
+    """One change to one case, or one administrative change (then `subject` names what
+    changed, e.g. "user:12", and there is no case). Database triggers refuse UPDATE and DELETE.
 
     `hash` = SHA-256(prev_hash + canonical JSON of the row's content); `seq` orders
-    the single chain that runs through every case's history."""
+    the single chain that runs through every case's history and the administration's."""
 
     __tablename__ = "case_history"
     __table_args__ = (
         Index("ix_case_history_complaint_seq", "complaint_id", "seq"),
+        CheckConstraint("(complaint_id IS NULL) <> (subject IS NULL)", name="case_or_subject"),
+        CheckConstraint("complaint_id IS NULL OR to_state IS NOT NULL", name="case_rows_have_state"),
     )
 
     id: Mapped[int] = pk()
     seq: Mapped[int] = mapped_column(Integer, unique=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"))
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    #: For an administrative row: what it changed ("election:3", "user:12", "api_token:5").
+    subject: Mapped[str | None] = mapped_column(String(64), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(200))
     actor_role: Mapped[str] = mapped_column(String(32))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     action: Mapped[str] = mapped_column(String(48))
     from_state: Mapped[str | None] = mapped_column(String(32))
-    to_state: Mapped[str] = mapped_column(String(32))
+    to_state: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: Staff-only rows (internal notes, assignments) are hidden from filers and the public.

@@ -30,6 +30,8 @@ class Respondent(Base):
     #: The name's matching key (complaints.names): one for every script and spelling.
     name_key: Mapped[str] = mapped_column(String(200), default="")
     affiliation: Mapped[str | None] = mapped_column(String(200))
+    #: Where notices to this respondent are served by e-mail (none: served on paper).
+    email: Mapped[str | None] = mapped_column(String(200))
     #: The party (itself a respondent record) a candidate or official belongs to.
     party_id: Mapped[int | None] = mapped_column(ForeignKey("respondents.id"))
     election_id: Mapped[int | None] = mapped_column(ForeignKey("elections.id"), index=True)

@@ -21,6 +21,8 @@ class User(Base):
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"), index=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(200))
+    #: E.164 mobile number: an SMS from it is linked to this account.
+    phone: Mapped[str | None] = mapped_column(String(32), unique=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Staff affiliated with a candidate or party are recused from cases it is party to.
     affiliation_id: Mapped[int | None] = mapped_column(ForeignKey("respondents.id"))

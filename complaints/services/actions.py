@@ -22,7 +22,6 @@ from complaints.enums import (
     Outcome,
     Role,
     SanctionKind,
-    TransferBody,
 )
 from complaints.lifecycle import Action, State
 from complaints.models import (
@@ -37,6 +36,7 @@ from complaints.models import (
     Respondent,
     RespondentNotice,
     Sanction,
+    TransferTarget,
     User,
 )
 from complaints.services import deadlines
@@ -328,12 +328,21 @@ def _overturn(session: Session, case: Complaint, data: dict[str, Any], actor: Us
 def _transfer(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
               now: dt.datetime) -> Effect:
     errors: dict[str, str] = {}
-    body = _enum(data, "transfer_to", TransferBody, errors)
+    code = data.get("transfer_to")
+    body = None
+    if isinstance(code, str) and code:
+        body = session.scalar(select(TransferTarget).where(TransferTarget.code == code,
+                                                           TransferTarget.retired_at.is_(None)))
+    if body is None:
+        codes = session.scalars(select(TransferTarget.code).where(TransferTarget.retired_at.is_(None))
+                                .order_by(TransferTarget.position, TransferTarget.id))
+        errors["transfer_to"] = f"Choose one of: {', '.join(codes)}."
     note = _text(data, "note", errors, required=False)
     _raise(errors)
-    case.transferred_to = body
+    assert body is not None
+    case.transferred_to = body.code
     case.transfer_note = note
-    return Effect({"transfer_to": body.value})
+    return Effect({"transfer_to": body.code, "transfer_kind": body.kind.value})
 
 
 @handles(Action.ACCEPT)

@@ -209,7 +209,7 @@ def _batch(session: Session, pools: Pools, n: int, rng: random.Random) -> None:
                 row["published_at"] = when
                 plan["decision"]["published_at"] = when
             elif action == "transfer":
-                row["transferred_to"] = rng.choice(list(TransferBody))
+                row["transferred_to"] = rng.choice(list(TransferBody)).value
             elif action == "withdraw":
                 row["withdrawn_at"] = when
             elif action == "declare_inadmissible":

@@ -44,6 +44,10 @@ def canonical(row: Any) -> str:
         "action": row.action, "from_state": row.from_state, "to_state": row.to_state,
         "note": row.note, "payload": row.payload or {}, "internal": bool(row.internal),
     }
+    subject = getattr(row, "subject", None)
+    if subject is not None:
+        # Only administrative rows carry a subject; case rows hash as they always have.
+        content["subject"] = subject
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -57,14 +61,18 @@ def ensure_head(session: Session) -> None:
         session.flush()
 
 
-def append(session: Session, complaint: Complaint, *, actor: User | None, action: str,
-           from_state: str | None, to_state: str, note: str | None = None,
+def append(session: Session, complaint: Complaint | None, *, actor: User | None, action: str,
+           from_state: str | None, to_state: str | None, note: str | None = None,
            payload: dict[str, Any] | None = None, internal: bool = False,
-           at: dt.datetime | None = None, actor_role: str | None = None) -> CaseHistory:
-    """Append one row for `complaint`. The UPDATE on the head row takes the write
-    lock first (row lock on PostgreSQL, the database lock on SQLite), so concurrent
-    appenders queue and the chain never forks."""
-    if complaint.id is None:
+           at: dt.datetime | None = None, actor_role: str | None = None,
+           subject: str | None = None) -> CaseHistory:
+    """Append one row for `complaint` (or, with `subject` and no complaint, an
+    administrative row). The UPDATE on the head row takes the write lock first (row
+    lock on PostgreSQL, the database lock on SQLite), so concurrent appenders queue
+    and the chain never forks."""
+    if (complaint is None) == (subject is None):
+        raise ValueError("a history row is about a case or (administrative) a subject, not both")
+    if complaint is not None and complaint.id is None:
         session.flush()
     bumped = session.execute(
         update(HistoryHead).where(HistoryHead.id == 1).values(seq=HistoryHead.seq + 1)
@@ -73,10 +81,12 @@ def append(session: Session, complaint: Complaint, *, actor: User | None, action
     if bumped is None:
         ensure_head(session)
         return append(session, complaint, actor=actor, action=action, from_state=from_state, to_state=to_state,
-                      note=note, payload=payload, internal=internal, at=at, actor_role=actor_role)
+                      note=note, payload=payload, internal=internal, at=at, actor_role=actor_role,
+                      subject=subject)
     seq, prev_hash = bumped
     row = CaseHistory(
-        seq=seq, complaint_id=complaint.id, actor_id=actor.id if actor else None,
+        seq=seq, complaint_id=complaint.id if complaint is not None else None, subject=subject,
+        actor_id=actor.id if actor else None,
         actor_name=actor.display_name if actor else "system",
         actor_role=actor_role or (actor.role.value if actor else "system"),
         at=(at or utcnow()), action=action, from_state=from_state, to_state=to_state,
@@ -89,6 +99,14 @@ def append(session: Session, complaint: Complaint, *, actor: User | None, action
     return row
 
 
+def append_admin(session: Session, actor: User | None, action: str, subject: str,
+                 payload: dict[str, Any] | None = None, note: str | None = None) -> CaseHistory:
+    """An administrative change (an election, a category, an account, a token...) in the
+    same chain as the cases' history: `audit verify` covers it. Staff-only."""
+    return append(session, None, actor=actor, action=action, from_state=None, to_state=None, note=note,
+                  payload=payload, internal=True, subject=subject)
+
+
 @dataclass
 class VerifyResult:
     ok: bool
@@ -98,7 +116,7 @@ class VerifyResult:
     reason: str | None = None
 
 
-_COLUMNS = (CaseHistory.id, CaseHistory.seq, CaseHistory.complaint_id, CaseHistory.actor_id,
+_COLUMNS = (CaseHistory.id, CaseHistory.seq, CaseHistory.complaint_id, CaseHistory.subject, CaseHistory.actor_id,
             CaseHistory.actor_name, CaseHistory.actor_role, CaseHistory.at, CaseHistory.action,
             CaseHistory.from_state, CaseHistory.to_state, CaseHistory.note, CaseHistory.payload,
             CaseHistory.internal, CaseHistory.prev_hash, CaseHistory.hash)

@@ -18,7 +18,7 @@ from complaints import access, lifecycle
 from complaints.db import utcnow
 from complaints.enums import CASE_STAFF_ROLES, ComplaintKind, FilerKind, LinkKind, ReceivingBody, Role
 from complaints.lifecycle import State
-from complaints.models import CaseLink, Complaint, ComplaintRespondent, User
+from complaints.models import CaseLink, Complaint, ComplaintRespondent, TransferTarget, User
 from complaints.services.cases import completeness_errors
 
 #: What the queue shows unless a status is chosen: cases somebody still has to act on.
@@ -331,3 +331,9 @@ def assignable_staff(session: Session, case: Complaint) -> tuple[list[User], lis
     free = [u for u in staff if not access.is_recused(u, case)]
     recused = [u for u in staff if access.is_recused(u, case)]
     return free, recused
+
+
+def transfer_targets(session: Session) -> list[TransferTarget]:
+    """The bodies a case may be transferred to now (retired ones stay on old cases only)."""
+    return list(session.scalars(select(TransferTarget).where(TransferTarget.retired_at.is_(None))
+                                .order_by(TransferTarget.position, TransferTarget.id)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -59,6 +60,10 @@ def build_form(action: Action, case: Complaint, *, bound: bool = False) -> Actio
         form.assignee_id.choices = choices([("", _("— later —") if action == Action.ACCEPT else "")] + people)
         if not bound and case.assignee_id is not None and action == Action.ASSIGN:
             form.assignee_id.data = str(case.assignee_id)
+    if action == Action.TRANSFER:
+        lang = str(get_locale() or "en")
+        form.transfer_to.choices = choices([("", "")] + [(b.code, b.name_in(lang))
+                                                         for b in wf.transfer_targets(db.session)])
     if hasattr(form, "respondent_id"):
         form.respondent_id.choices = choices([("", "")] + respondents)
         if not bound and len(respondents) == 1:
