@@ -5,8 +5,8 @@ Existing cases keep their transfer body: each old TransferBody value becomes a
 configured body with that code, and `complaints.transferred_to` now refers to it.
 
 Revision ID: d4a1c7e9b352
-Revises: 4e1b7a9c2d10
-Create Date: 2026-12-01 20:40:00.000000+00:00
+Revises: d4e7a9c1b2f3
+Create Date: 2026-12-01 21:10:00.000000+00:00
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'd4a1c7e9b352'
-down_revision: str | None = '4e1b7a9c2d10'
+down_revision: str | None = 'd4e7a9c1b2f3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
