@@ -1,11 +1,14 @@
 """The lifecycle table, pair by pair, without a database."""
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from types import SimpleNamespace
 
 import pytest
 
 from complaints import lifecycle
+from complaints.enums import AppealOutcome, Clock
 from complaints.lifecycle import FILER, SYSTEM, TABLE, Action, State, TransitionError, check
 
 ACTORS = [FILER, "clerk", "investigator", "commissioner", "monitor", "admin", SYSTEM]
@@ -87,3 +90,67 @@ def test_unknown_action_names_the_allowed_ones():
     with pytest.raises(TransitionError) as info:
         check(State.SUBMITTED, "explode", {"clerk"})
     assert "accept" in info.value.allowed
+
+
+# --------------------------------------------------------------------------- guards
+
+NOW = dt.datetime(2017, 10, 20, 12, tzinfo=dt.UTC)
+PAST, FUTURE = NOW - dt.timedelta(hours=1), NOW + dt.timedelta(hours=1)
+#: Every combination of the facts the guards read, each on both sides of `now`.
+FACTS = [dict(zip(("inadmissible_confirmed_at", "appeal_due_at", "due_at", "overdue_since", "cure_due_at",
+                   "appeal", "decision"), values, strict=True))
+         for values in itertools.product(
+             (None, PAST), (None, PAST, FUTURE), (None, PAST, FUTURE), (None, PAST), (None, PAST, FUTURE),
+             (None, SimpleNamespace(outcome=AppealOutcome.REMANDED), SimpleNamespace(outcome=AppealOutcome.AFFIRMED)),
+             (None, SimpleNamespace()))]
+GUARD_ACTORS = [FILER, "clerk", "investigator", "commissioner", SYSTEM]
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_offered_is_exactly_what_check_accepts(state):
+    """For every state x actor x guard outcome: `allowed_actions` offers an action if and
+    only if `check` accepts it, and a refusal by a guard is a 409 with its reason."""
+    seen: set[tuple[str, bool]] = set()
+    for facts, actor in itertools.product(FACTS, GUARD_ACTORS):
+        case = SimpleNamespace(status=state, **facts)
+        offered = {r.action for r in lifecycle.allowed_actions(state, {actor}, case, NOW)}
+        for rule in lifecycle.actions_from(state):
+            try:
+                check(state, rule.action, {actor}, case, NOW)
+                accepted = True
+            except TransitionError as error:
+                accepted = False
+                assert set(error.allowed) == {a.value for a in offered}
+                assert error.forbidden == (actor not in rule.actors)
+            assert accepted == (rule.action in offered), (state, rule.action, actor, facts)
+            if rule.guard is not None and actor in rule.actors:
+                seen.add((rule.guard.__name__, accepted))
+    guards = {r.guard.__name__ for r in lifecycle.actions_from(state) if r.guard is not None}
+    # The grid reaches both outcomes of every guard in this state.
+    assert seen == {(g, outcome) for g in guards for outcome in (True, False)}
+
+
+def test_the_seven_handler_guards_live_in_the_table():
+    guarded = {(r.state, r.action): r.guard.__name__ for r in lifecycle.RULES if r.guard is not None}
+    assert guarded[(State.DECIDED, Action.CLOSE)] == "appeal_window_over"
+    assert guarded[(State.APPEAL_DECIDED, Action.REOPEN)] == "remanded"
+    assert guarded[(State.APPEAL_DECIDED, Action.CLOSE)] == "not_remanded"
+    assert guarded[(State.INADMISSIBLE, Action.CONFIRM_INADMISSIBILITY)] == "inadmissibility_unconfirmed"
+    assert guarded[(State.INADMISSIBLE, Action.OVERTURN_INADMISSIBILITY)] == "inadmissibility_unconfirmed"
+    assert guarded[(State.DECIDED, Action.PUBLISH)] == "has_decision"
+    assert guarded[(State.INADMISSIBLE, Action.FILE_APPEAL)] == "inadmissibility_confirmed"
+    assert guarded[(State.INADMISSIBLE, Action.CLOSE)] == "confirmed_and_appeal_window_over"
+    assert guarded[(State.SUBMITTED, Action.MARK_OVERDUE)] == "overdue_unmarked"
+    assert guarded[(State.DEFICIENT, Action.CURE_LAPSED)] == "cure_window_lapsed"
+
+
+def test_each_state_runs_its_clock():
+    base = dict(decision_due_at=FUTURE, cure_due_at=PAST, appeal_due_at=NOW, inadmissible_confirmed_at=None)
+    clock = lambda state, **kw: lifecycle.running_clock(SimpleNamespace(status=state, **{**base, **kw}))  # noqa: E731
+    assert clock(State.UNDER_EXAMINATION) == (Clock.DECISION, FUTURE)
+    assert clock(State.DEFICIENT) == (Clock.CURE, PAST)
+    assert clock(State.INADMISSIBLE) == (Clock.CONFIRMATION, FUTURE)
+    assert clock(State.INADMISSIBLE, inadmissible_confirmed_at=PAST) == (Clock.APPEAL, NOW)
+    assert clock(State.PUBLISHED) == (Clock.APPEAL, NOW)
+    assert clock(State.PUBLISHED, appeal_due_at=None) == (None, None)
+    assert clock(State.APPEALED) == (None, None) and clock(State.CLOSED) == (None, None)

@@ -572,9 +572,46 @@ def test_only_allowed_actions_are_offered(client, auth, session):
         login_as(client, auth, username)
         html = client.get(f"/cases/{case.registration_number}").get_data(as_text=True)
         user = session.scalar(select(User).where(User.username == username))
-        allowed = {r.action.value for r in lifecycle.allowed_actions(case.status, access.actors(user, case))}
+        allowed = {r.action.value for r in lifecycle.allowed_actions(case.status, access.actors(user, case), case)}
         offered = {a for a in (x.value for x in Action) if f'id="act-{a}"' in html}
-        assert offered == allowed - {"add_evidence", "edit", "submit", "mark_overdue"}, username
+        assert offered == allowed - {"add_evidence", "edit", "submit", "mark_overdue", "cure_lapsed"}, username
+
+
+def _offered(client, case):
+    html = client.get(f"/cases/{case.registration_number}").get_data(as_text=True)
+    return {a.value for a in Action if f'id="act-{a.value}"' in html}
+
+
+def test_close_is_offered_only_once_the_appeal_window_ran_out(client, auth, session):
+    case = case_in_state(session, State.DECIDED)
+    assert case.appeal_due_at > utcnow()
+    login_as(client, auth, "clerk")
+    assert "close" not in _offered(client, case)
+    refused = post_action(client, case, Action.CLOSE)
+    assert refused.status_code == 409 and "appeal window is open" in text_of(refused)
+    session.execute(update(Complaint).where(Complaint.id == case.id)
+                    .values(appeal_due_at=utcnow() - dt.timedelta(minutes=1)))
+    session.commit()
+    case = fresh(session, case)
+    assert "close" in _offered(client, case)
+    ok(post_action(client, case, Action.CLOSE), case)
+    assert fresh(session, case).status == State.CLOSED
+
+
+def test_reopen_is_offered_only_after_a_remand(client, auth, session):
+    remanded = case_in_state(session, State.APPEAL_DECIDED)
+    assert remanded.appeal.outcome.value == "remanded"
+    login_as(client, auth, "clerk")
+    offered = _offered(client, remanded)
+    assert "reopen" in offered and "close" not in offered
+    affirmed = case_in_state(session, State.APPEALED)
+    ok(post_action(client, affirmed, Action.RECORD_APPEAL_OUTCOME, appeal_outcome="affirmed"), affirmed)
+    affirmed = fresh(session, affirmed)
+    offered = _offered(client, affirmed)
+    assert "reopen" not in offered and "close" in offered
+    refused = post_action(client, affirmed, Action.REOPEN)
+    assert refused.status_code == 409 and "remanded" in text_of(refused)
+    assert fresh(session, affirmed).status == State.APPEAL_DECIDED
 
 
 def test_decision_document_for_the_filer_hides_private_names(client, auth, session):
@@ -593,9 +630,8 @@ def test_decision_document_for_the_filer_hides_private_names(client, auth, sessi
 
 def test_overdue_is_marked_on_the_case_page(client, auth, session):
     case = case_in_state(session, State.UNDER_EXAMINATION)
-    session.execute(update(Complaint).where(Complaint.id == case.id)
-                    .values(decision_due_at=utcnow() - dt.timedelta(hours=2),
-                            due_at=utcnow() - dt.timedelta(hours=2)))
+    past = utcnow() - dt.timedelta(hours=2)
+    session.execute(update(Complaint).where(Complaint.id == case.id).values(decision_due_at=past, due_at=past))
     session.expire_all()
     counts = svc.sweep(session)
     assert counts["overdue"] >= 1

@@ -24,7 +24,7 @@ def is_staff(user: User) -> bool:
 
 
 def allowed_for(user: User, case: Complaint) -> list[str]:
-    return [r.action.value for r in lifecycle.allowed_actions(case.status, access.actors(user, case))
+    return [r.action.value for r in lifecycle.allowed_actions(case.status, access.actors(user, case), case)
             if r.action not in NOT_BY_ACTIONS]
 
 

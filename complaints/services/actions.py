@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from complaints import access, lifecycle
+from complaints import access
 from complaints.enums import (
     AppealBody,
     AppealOutcome,
@@ -23,7 +23,7 @@ from complaints.enums import (
     Role,
     SanctionKind,
 )
-from complaints.lifecycle import Action, State
+from complaints.lifecycle import Action
 from complaints.models import (
     Appeal,
     CaseHistory,
@@ -305,8 +305,6 @@ def _inadmissible(session: Session, case: Complaint, data: dict[str, Any], actor
 @handles(Action.CONFIRM_INADMISSIBILITY)
 def _confirm(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
              now: dt.datetime) -> Effect:
-    if case.inadmissible_confirmed_at is not None:
-        raise lifecycle.TransitionError("The inadmissibility is already confirmed.")
     case.inadmissible_confirmed_at = now
     case.inadmissible_confirmed_by_id = actor.id if actor else None
     case.appeal_due_at = deadlines.appeal_due(case.election, now)
@@ -319,8 +317,6 @@ def _overturn(session: Session, case: Complaint, data: dict[str, Any], actor: Us
     errors: dict[str, str] = {}
     _text(data, "note", errors, label="Reasons")
     _raise(errors)
-    if case.inadmissible_confirmed_at is not None:
-        raise lifecycle.TransitionError("A confirmed inadmissibility can only be changed on appeal.")
     return Effect()
 
 
@@ -551,8 +547,6 @@ def _decide(session: Session, case: Complaint, data: dict[str, Any], actor: User
 def _publish(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
              now: dt.datetime) -> Effect:
     decision = case.decision
-    if decision is None:
-        raise lifecycle.TransitionError("There is no decision to publish.")
     errors: dict[str, str] = {}
     text = _text(data, "public_text", errors, required=False)
     _raise(errors)
@@ -577,8 +571,6 @@ def _file_appeal(session: Session, case: Complaint, data: dict[str, Any], actor:
         errors["appellant"] = "You can appeal only as the filer."
     if appellant == Appellant.FILER and case.filer is not None and case.filer.is_anonymous:
         errors["appellant"] = "An anonymous filer cannot appeal."
-    if case.status == State.INADMISSIBLE and case.inadmissible_confirmed_at is None:
-        errors["appeal_body"] = "The inadmissibility is not confirmed yet: there is nothing to appeal."
     _raise(errors)
     session.add(Appeal(complaint=case, appellant=appellant, body=body, case_number=case_number,
                        filed_at=filed_at, note=note, recorded_by_id=actor.id if actor else None))
@@ -595,8 +587,6 @@ def _appeal_outcome(session: Session, case: Complaint, data: dict[str, Any], act
     note = _text(data, "note", errors, required=False)
     _raise(errors)
     appeal = case.appeal
-    if appeal is None:
-        raise lifecycle.TransitionError("No appeal is recorded on this case.")
     appeal.outcome = outcome
     appeal.outcome_at = now
     appeal.note = note or appeal.note
@@ -606,9 +596,6 @@ def _appeal_outcome(session: Session, case: Complaint, data: dict[str, Any], act
 @handles(Action.REOPEN)
 def _reopen(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
             now: dt.datetime) -> Effect:
-    appeal = case.appeal
-    if appeal is None or appeal.outcome != AppealOutcome.REMANDED:
-        raise lifecycle.TransitionError("Only a case remanded on appeal can be reopened.")
     case.decision_due_at = deadlines.decision_due(case.election, now)
     case.appeal_due_at = None
     case.hearing_at = None
@@ -629,15 +616,6 @@ def _withdraw(session: Session, case: Complaint, data: dict[str, Any], actor: Us
 @handles(Action.CLOSE)
 def _close(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
            now: dt.datetime) -> Effect:
-    status = State(case.status)
-    if status in (State.DECIDED, State.PUBLISHED, State.INADMISSIBLE):
-        if status == State.INADMISSIBLE and case.inadmissible_confirmed_at is None:
-            raise lifecycle.TransitionError("A commissioner must confirm the inadmissibility first.")
-        if case.appeal_due_at is not None and now < case.appeal_due_at:
-            raise lifecycle.TransitionError(
-                f"The appeal window is open until {case.appeal_due_at:%Y-%m-%d %H:%M} UTC; close it after that.")
-    if status == State.APPEAL_DECIDED and case.appeal and case.appeal.outcome == AppealOutcome.REMANDED:
-        raise lifecycle.TransitionError("The case was remanded: reopen it instead.")
     case.closed_at = now
     return Effect({"reason": data.get("reason") or "final"})
 
@@ -645,10 +623,6 @@ def _close(session: Session, case: Complaint, data: dict[str, Any], actor: User 
 @handles(Action.MARK_OVERDUE)
 def _overdue(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
              now: dt.datetime) -> Effect:
-    if case.due_at is None or case.due_at >= now:
-        raise lifecycle.TransitionError("The case is not overdue.")
-    if case.overdue_since is not None:
-        raise lifecycle.TransitionError("The case is already marked overdue.")
     case.overdue_since = now
     case.escalated_to = deadlines.escalation_target(case)
     return Effect({"clock": case.due_clock.value if case.due_clock else None, "due_at": case.due_at,
@@ -659,8 +633,6 @@ def _overdue(session: Session, case: Complaint, data: dict[str, Any], actor: Use
 def _cure_lapsed(session: Session, case: Complaint, data: dict[str, Any], actor: User | None,
                  now: dt.datetime) -> Effect:
     due = case.cure_due_at
-    if due is None or due >= now:
-        raise lifecycle.TransitionError("The window to cure the defects is still open.")
     election = case.election
     grounds = [InadmissibilityGround.MISSING_ELEMENTS.value]
     case.inadmissible_grounds = grounds

@@ -139,7 +139,7 @@ def apply_action(session: Session, case: Complaint, action: Action | str, actor:
         who = frozenset({SYSTEM})
     else:
         who = access.actors(actor, case)
-    rule = lifecycle.check(case.status, action, who)
+    rule = lifecycle.check(case.status, action, who, case, now)
     if actor is not None and actor.is_case_staff and access.is_recused(actor, case):
         raise NotPermitted(f"{actor.display_name} is affiliated with a party to this case and is recused from it.")
     action = rule.action
@@ -150,9 +150,7 @@ def apply_action(session: Session, case: Complaint, action: Action | str, actor:
         with session.begin_nested():
             effect = HANDLERS[action](session, case, data, actor, now)
             case.status = rule.next_state
-            if action == Action.SUBMIT or action == Action.REOPEN or from_state != rule.next_state or \
-                    action in (Action.CONFIRM_INADMISSIBILITY, Action.MARK_DEFICIENT):
-                deadlines.refresh_clock(case)
+            deadlines.refresh_clock(case)
             case.last_actor_id = actor.id if actor else None
             case.updated_at = now
             session.flush()

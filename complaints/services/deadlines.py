@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from complaints.enums import Clock, Role
-from complaints.lifecycle import State
+from complaints import lifecycle
+from complaints.enums import Role
 from complaints.models import Complaint, Election
 
 
@@ -43,23 +43,9 @@ def appeal_due(election: Election, served_at: dt.datetime) -> dt.datetime:
 
 
 def refresh_clock(case: Complaint) -> None:
-    """Point `due_at` at the clock that runs in the case's current state."""
-    status = State(case.status)
-    due: dt.datetime | None = None
-    clock: Clock | None = None
-    if status in (State.SUBMITTED, State.UNDER_EXAMINATION, State.HEARING_SCHEDULED, State.REOPENED):
-        due, clock = case.decision_due_at, Clock.DECISION
-    elif status == State.DEFICIENT:
-        due, clock = case.cure_due_at, Clock.CURE
-    elif status == State.INADMISSIBLE:
-        if case.inadmissible_confirmed_at is None:
-            due, clock = case.decision_due_at, Clock.CONFIRMATION
-        else:
-            due, clock = case.appeal_due_at, Clock.APPEAL
-    elif status in (State.DECIDED, State.PUBLISHED):
-        due, clock = case.appeal_due_at, Clock.APPEAL
-    if due is None:
-        clock = None
+    """Point `due_at` at the clock that runs in the case's current state (the lifecycle
+    says which); a different deadline clears the overdue mark."""
+    clock, due = lifecycle.running_clock(case)
     if (due, clock) != (case.due_at, case.due_clock):
         case.overdue_since = None
         case.escalated_to = None

@@ -44,7 +44,7 @@ def case_context(case: Complaint) -> dict[str, Any]:
         "notes": db.session.scalars(select(CaseNote).where(CaseNote.complaint_id == case.id)
                                     .order_by(CaseNote.id)).all() if staff else [],
         "links": linked_cases(db.session, case),
-        "allowed": lifecycle.allowed_actions(case.status, who),
+        "allowed": lifecycle.allowed_actions(case.status, who, case),
         "recused": access.is_recused(current_user, case),
     }
 

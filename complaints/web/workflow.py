@@ -193,7 +193,7 @@ def act(registration_number: str, action: str) -> Any:
         abort(404)
     who = access.actors(current_user, case)
     try:
-        lifecycle.check(case.status, what, who)
+        lifecycle.check(case.status, what, who, case)
     except TransitionError as exc:
         if exc.forbidden:
             return render_template("error.html", status=403, message=exc.message), 403
