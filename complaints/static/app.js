@@ -22,12 +22,23 @@
         });
       });
     }
+    // Long filter forms are folded on a phone and open on a wider screen.
+    if (window.matchMedia && window.matchMedia("(min-width: 601px)").matches) {
+      document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
+    }
     // Print buttons (no inline handlers: the CSP forbids them).
     document.querySelectorAll("[data-print]").forEach(function (el) {
       el.addEventListener("click", function (ev) { ev.preventDefault(); window.print(); });
     });
     // A table too wide for the screen scrolls in its wrapper: let keyboard users reach it
     // (WCAG 2.1.1) and name the region after the table's caption or the heading before it.
+    document.querySelectorAll("main table:not(.cards)").forEach(function (table) {
+      if (table.parentElement.classList.contains("table-wrap")) { return; }
+      var wrap = document.createElement("div");
+      wrap.className = "table-wrap";
+      table.parentNode.insertBefore(wrap, table);
+      wrap.appendChild(table);
+    });
     document.querySelectorAll(".table-wrap").forEach(function (wrap) {
       if (wrap.scrollWidth <= wrap.clientWidth || wrap.hasAttribute("tabindex")) { return; }
       var caption = wrap.querySelector("caption");
