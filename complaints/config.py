@@ -58,8 +58,17 @@ def from_env(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": case_cap + 2 * mb,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        # Storage down (Redis unreachable): count in this process's memory and log it, rather
+        # than answer 500; /healthz reports it. Short timeouts so a dead Redis costs no time.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": ({"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+                                      if os.environ.get("RATELIMIT_STORAGE_URI", "").startswith("redis")
+                                      else {}),
         "LOGIN_ATTEMPTS": os.environ.get("LOGIN_RATE_LIMIT", "5 per 15 minutes"),
         "LOGIN_ADDRESS_ATTEMPTS": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "100 per 15 minutes"),
+        #: A JSON request body larger than this is refused (413) before it is read.
+        "API_MAX_JSON_BYTES": int(os.environ.get("API_MAX_JSON_BYTES", str(1024 * 1024))),
         #: Public exports come in parts of this many cases, each pointing to the next.
         "PUBLIC_EXPORT_ROWS": int(os.environ.get("PUBLIC_EXPORT_ROWS", "5000")),
         "PUBLIC_EXPORT_RATE_LIMIT": os.environ.get("PUBLIC_EXPORT_RATE_LIMIT", "30 per minute"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "rate_limits": "off"}
 
 
 def test_security_headers(client):

@@ -143,9 +143,18 @@ def parse_json_body(raw: bytes) -> Any:
     return value
 
 
+def _read_json_body(req: Any) -> bytes:
+    """The body of a JSON request, read only up to API_MAX_JSON_BYTES (413 beyond): the
+    upload cap is for files, not for a JSON document to hold a worker."""
+    if req.is_json:
+        req.max_content_length = int(current_app.config.get("API_MAX_JSON_BYTES", 1024 * 1024))
+    data: bytes = req.get_data(cache=True)
+    return data
+
+
 def json_body() -> Any:
     """The request's JSON body; 415 when something else was sent, 400 when it is broken."""
-    raw = request.get_data(cache=True)
+    raw = _read_json_body(request)
     if not request.is_json:
         if raw:
             raise ApiError(415, _("Send the body as application/json."))
@@ -164,7 +173,7 @@ class ApiParser(FlaskParser):
         return MultiDictProxy(CombinedMultiDict([req.files, req.form]), schema)
 
     def _raw_load_json(self, req: Any) -> Any:
-        raw = req.get_data(cache=True)
+        raw = _read_json_body(req)
         if not req.is_json:
             if raw:
                 raise ApiError(415, _("Send the body as application/json."))
@@ -205,6 +214,20 @@ class Text(ma.fields.String):
         return result
 
 
+class BoundedList(ma.fields.List):
+    """A list refused by its length before any item is deserialized."""
+
+    def __init__(self, cls_or_instance: Any, max_items: int, min_items: int = 0, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Length(min=min_items, max=max_items))
+        super().__init__(cls_or_instance, **kwargs)
+        self.max_items = max_items
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, list | tuple) and len(value) > self.max_items:
+            raise ma.ValidationError(_("At most %(n)s items.", n=self.max_items))
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def Id(**kwargs: Any) -> ma.fields.Integer:  # noqa: N802 (a field factory reads like a field class)
     kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
     return ma.fields.Integer(strict=kwargs.pop("strict", True), **kwargs)
@@ -232,10 +255,22 @@ def bearer_token() -> str | None:
     return value.strip()
 
 
+def token_user() -> User | None:
+    """The account the request's bearer token belongs to (None: no token or not a live one),
+    looked up once per request."""
+    cache = request.environ
+    if "aryz.token_user" not in cache:
+        token = bearer_token()
+        cache["aryz.token_user"] = tokens.authenticate(db.session(), token) if token else None
+    user: User | None = cache["aryz.token_user"]
+    return user
+
+
 def rate_key() -> str:
-    """Per token when one is given (hashed: no secret in the limiter's storage), else per address."""
+    """Per token when it is a live one (hashed: no secret in the limiter's storage), else per
+    address: a made-up token per request must not buy a fresh allowance."""
     token = bearer_token()
-    if token:
+    if token and token_user() is not None:
         return "api-token:" + hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return "api-addr:" + (get_remote_address() or "")
 
@@ -247,8 +282,7 @@ def rate_limit() -> str:
 def authenticate() -> None:
     """before_request of the authenticated blueprints: only `Authorization: Bearer` counts,
     never the session cookie (which is why CSRF does not apply to the API)."""
-    token = bearer_token()
-    user = tokens.authenticate(db.session(), token) if token else None
+    user = token_user()
     if user is None:
         raise ApiError(401, _("Give a valid API token: Authorization: Bearer <token>."),
                        headers={"WWW-Authenticate": 'Bearer realm="aryz"'})
@@ -269,5 +303,5 @@ def staff_only(user: User) -> None:
         raise ApiError(403)
 
 
-__all__ = ["ApiError", "Blueprint", "Text", "Id", "When", "api_user", "authenticate", "json_body",
+__all__ = ["ApiError", "Blueprint", "BoundedList", "Text", "Id", "When", "api_user", "authenticate", "json_body",
            "register_error_handlers", "rate_key", "rate_limit", "MAX_ID", "staff_only"]

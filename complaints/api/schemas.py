@@ -6,7 +6,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate, validates_schema
 
-from complaints.api.common import MAX_ID, Id, Text, When
+from complaints.api.common import MAX_ID, BoundedList, Id, Text, When
 from complaints.enums import Channel, ComplaintKind, EvidenceKind, FilerKind, Language, ReceivingBody, RespondentKind
 from complaints.lifecycle import Action, State
 
@@ -62,9 +62,9 @@ class ComplaintIn(ma.Schema):
     kind = fields.Enum(ComplaintKind, by_value=True, load_default=ComplaintKind.VIOLATION)
     summary = Text(required=True, min_length=1, max_length=20000)
     remedy_sought = Text(max_length=20000, allow_none=True)
-    respondent_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=50),
+    respondent_ids = BoundedList(Id(), max_items=50, min_items=1, required=True,
                                  metadata={"description": "Respondents from the registry (GET /respondents)."})
-    allegations = fields.List(fields.Nested(AllegationIn), required=True, validate=validate.Length(min=1, max=50))
+    allegations = BoundedList(fields.Nested(AllegationIn), max_items=50, min_items=1, required=True)
     incident_at = When(allow_none=True)
     awareness_at = When(allow_none=True, metadata={"description": "When the filer learned of it (the filing "
                                                                   "clock starts here); required for a violation."})

@@ -37,4 +37,19 @@ def healthz() -> Any:
     except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
         current_app.logger.warning("health check failed: %s", exc)
         return jsonify(status="unavailable", database="error"), 503
-    return jsonify(status="ok", database="ok")
+    limits = rate_limit_storage()
+    return jsonify(status="ok" if limits != "unreachable" else "degraded", database="ok", rate_limits=limits)
+
+
+def rate_limit_storage() -> str:
+    """"ok", "off", or "unreachable" (limits then count per process, in memory, until it is back)."""
+    from complaints.security import limiter
+
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return "off"
+    try:
+        alive = bool(limiter.storage.check())
+    except Exception as exc:  # noqa: BLE001 - whatever the storage raises, it is not answering
+        current_app.logger.warning("rate-limit storage check failed: %s", exc)
+        alive = False
+    return "ok" if alive else "unreachable"
