@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import puremagic
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from complaints.enums import EvidenceKind
@@ -242,6 +242,8 @@ def intake_file(session: Session, case: Complaint, stream: BinaryIO, filename: s
             os.replace(tmp, final)
             os.chmod(final, 0o440)
             _fsync_dir(final.parent)
+            # This request alone added the file: if its transaction rolls back, so does the file.
+            session.info.setdefault(_ADDED, []).append(final)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -345,6 +347,64 @@ def verify_all(session: Session, evidence_dir: str | os.PathLike[str]) -> list[s
         elif actual != sha:
             problems.append(f"{where}: SHA-256 is {actual}, expected {sha}")
     return problems
+
+
+#: Under EVIDENCE_DIR: files no evidence row references are moved here by `audit verify --quarantine`.
+QUARANTINE = "quarantine"
+#: Where uploads are written while they are hashed; older leftovers are unreferenced.
+_TMP_GRACE = dt.timedelta(hours=1)
+_ADDED = "evidence_files_added"
+_NOT_STORE = {"tmp", QUARANTINE, "documents"}
+
+
+@event.listens_for(Session, "after_commit")
+def _files_kept(session: Session) -> None:
+    session.info.pop(_ADDED, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _files_rolled_back(session: Session) -> None:
+    for path in session.info.pop(_ADDED, []):
+        Path(path).unlink(missing_ok=True)
+
+
+def unreferenced(session: Session, evidence_dir: str | os.PathLike[str]) -> list[str]:
+    """Files in the store (relative paths) that no evidence row references: left by a
+    request that failed, or by a tampered table. Uploads in progress (tmp/, younger than
+    an hour) are not listed."""
+    root = Path(evidence_dir)
+    if not root.is_dir():
+        return []
+    referenced = set(session.scalars(select(Evidence.storage_key).where(Evidence.storage_key.is_not(None))))
+    out: list[str] = []
+    cutoff = dt.datetime.now(dt.UTC) - _TMP_GRACE
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        if here == root:
+            dirnames[:] = [d for d in dirnames if d not in _NOT_STORE - {"tmp"}]
+        for name in filenames:
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            if rel.startswith("tmp/"):
+                if dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC) < cutoff:
+                    out.append(rel)
+            elif rel not in referenced:
+                out.append(rel)
+    return sorted(out)
+
+
+def quarantine(evidence_dir: str | os.PathLike[str], relative: list[str]) -> list[Path]:
+    """Move the given store files to quarantine/<UTC time>/<same path>; never deletes."""
+    root = Path(evidence_dir)
+    target_root = root / QUARANTINE / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    moved: list[Path] = []
+    for rel in relative:
+        source = root / rel
+        target = target_root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+        moved.append(target)
+    return moved
 
 
 def _mb(n: int) -> str:
