@@ -19,11 +19,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+# Decision documents embed DejaVu (Cyrillic, Kyrgyz letters): Debian's fonts-dejavu-core.
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+$(FONT):
+	apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python $(FONT)
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python $(FONT)
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
 
@@ -62,7 +67,7 @@ translations: $(VENV)/.run-deps
 	$(BIN)/flask translations update
 
 lint: $(VENV)/.dev-deps
-	$(BIN)/ruff check complaints tests migrations app.py
+	$(BIN)/ruff check complaints tests migrations app.py tools
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

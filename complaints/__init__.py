@@ -41,6 +41,9 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     i18n.init_app(app)
     auth.init_login(app)
+    from complaints.services import documents
+
+    documents.configure(app.config["EVIDENCE_DIR"], app.config["PUBLIC_BASE_URL"])
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from complaints.enums import CASE_STAFF_ROLES, Role
 from complaints.lifecycle import FILER, State
-from complaints.models import Complaint, Filer, Respondent
+from complaints.models import CaseHistory, Complaint, Filer, Respondent
 
 
 def owns(user: Any, case: Complaint) -> bool:
@@ -68,3 +68,16 @@ def visible_cases(user: Any) -> Select[tuple[Complaint]]:
         own_filers = select(Filer.id).where(Filer.user_id == user.id)
         return query.where(or_(Complaint.created_by_id == user.id, Complaint.filer_id.in_(own_filers)))
     return query.where(or_(Complaint.status != State.DRAFT, Complaint.created_by_id == user.id))
+
+
+#: History rows that record a document issued on the case (its SHA-256): public like a step.
+PUBLIC_RECORD_ACTIONS = frozenset({"decision_document", "notice_document"})
+
+
+def public_history_clause() -> ColumnElement[bool]:
+    """The history rows the public may see (only their dates, states and document hashes:
+    notes and payloads may name private people): the steps that changed the case's state,
+    and the documents issued, never a staff-only row."""
+    return and_(CaseHistory.internal.is_(False),
+                or_(CaseHistory.from_state.is_distinct_from(CaseHistory.to_state),
+                    CaseHistory.action.in_(PUBLIC_RECORD_ACTIONS)))

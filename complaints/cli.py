@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from complaints.audit_cli import audit_group, checkpoint_if_due
 from complaints.db import db
 from complaints.enums import Role
 from complaints.models import User
@@ -76,35 +76,6 @@ def create_user_command(username: str, role: str, full_name: str, password: str)
     click.echo(f"Created {username} ({role}).")
 
 
-@click.group("audit")
-def audit_group() -> None:
-    """Check the integrity of the case history and the evidence store."""
-
-
-@audit_group.command("verify")
-@click.option("--evidence", is_flag=True, help="Also recompute every stored evidence file's SHA-256.")
-def audit_verify_command(evidence: bool) -> None:
-    """Recompute the history chain; exit 0 only when intact."""
-    from complaints.services.history import verify
-
-    session = db.session()
-    result = verify(session)
-    if not result.ok:
-        click.echo(f"BROKEN: {result.reason} (first bad row: seq {result.first_bad_seq}, id {result.first_bad_id})",
-                   err=True)
-        sys.exit(1)
-    click.echo(f"History chain intact: {result.rows} rows.")
-    if evidence:
-        from complaints.services import evidence_store
-
-        bad = evidence_store.verify_all(session, current_app.config["EVIDENCE_DIR"])
-        if bad:
-            for line in bad:
-                click.echo(f"BROKEN evidence: {line}", err=True)
-            sys.exit(1)
-        click.echo("Evidence files intact.")
-
-
 @click.group("deadlines")
 def deadlines_group() -> None:
     """The statutory clocks."""
@@ -135,6 +106,9 @@ def deadlines_sweep_command() -> None:
     click.echo(f"Declared {totals['lapsed']} uncured case(s) inadmissible; "
                f"marked {totals['overdue']} case(s) overdue; closed {totals['closed']} case(s); "
                f"forgot {purged} expired Idempotency-Key(s); removed {orphans} orphaned upload file(s).")
+    signed = checkpoint_if_due()
+    if signed:
+        click.echo(signed)
 
 
 def init_app(app: Flask) -> None:

@@ -84,6 +84,13 @@ def from_env(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bishkek",
         "LANGUAGES": ["en", "ru", "ky"],
         "PASSWORD_HASH_CHEAP": False,
+        # Transparency (docs/TRUST.md): the Ed25519 key file that signs checkpoints (never in
+        # the database), and how often the sweep makes one (rows since the last, or seconds).
+        "AUDIT_SIGNING_KEY": os.environ.get("AUDIT_SIGNING_KEY") or str(INSTANCE / "audit-signing-key.pem"),
+        "AUDIT_CHECKPOINT_ROWS": int(os.environ.get("AUDIT_CHECKPOINT_ROWS", "1000")),
+        # The address the public reaches the app at: QR codes on issued documents lead there.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "AUDIT_CHECKPOINT_SECONDS": int(os.environ.get("AUDIT_CHECKPOINT_SECONDS", "3600")),
     }
     config.update(_base_url(overrides.get("BASE_URL", os.environ.get("BASE_URL", ""))))
     config["HSTS"] = env == "production"

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from complaints.cli import audit_verify_command
+from complaints.audit_cli import audit_verify_command
 from complaints.lifecycle import Action
 from complaints.models import CaseHistory, Complaint
 from complaints.services import cases as svc

@@ -202,11 +202,13 @@ def test_demo_case_from_submitted_to_published_and_appealed_through_the_pages(cl
         assert label in history, label
     steps = actions_of(session, case)
     expected = [("accept", "Cholpon Clerk"), ("assign", "Cholpon Clerk"),
-                ("notify_respondent", "Daniyar Investigator"), ("notice_printed", "Daniyar Investigator"),
+                ("notify_respondent", "Daniyar Investigator"), ("notice_document", "system"),
+                ("notice_printed", "Daniyar Investigator"),
                 ("record_reply", "Daniyar Investigator"), ("request_evidence", "Daniyar Investigator"),
                 ("add_note", "Daniyar Investigator"), ("draft_conclusion", "Daniyar Investigator"),
                 ("schedule_hearing", "Elmira Commissioner"), ("decide", "Elmira Commissioner"),
-                ("publish", "Cholpon Clerk"), ("file_appeal", "Aida Monitor (observer)")]
+                ("publish", "Cholpon Clerk"), ("decision_document", "system"),
+                ("file_appeal", "Aida Monitor (observer)")]
     assert steps[-len(expected):] == expected
     rows = session.scalars(select(CaseHistory).where(CaseHistory.complaint_id == case.id)).all()
     assert all(r.at is not None for r in rows)

@@ -11,10 +11,10 @@ from typing import Any
 from flask import Flask
 from flask_smorest import Api
 
-from complaints.api import common, complaints, docs, evidence, reference, schemas
+from complaints.api import audit, common, complaints, docs, evidence, reference, schemas
 from complaints.security import limiter
 
-BLUEPRINTS = [complaints.bp, evidence.bp, reference.bp, reference.public_bp]
+BLUEPRINTS = [complaints.bp, evidence.bp, reference.bp, reference.public_bp, audit.bp]
 
 API_DESCRIPTION = """The election complaints API: the same product as the pages, with the same roles,
 per-case access and lifecycle.

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate. Importing this package
 registers every table on `Base.metadata` (Alembic's env.py relies on it)."""
 from complaints.db import Base
+from complaints.models.audit import Checkpoint, MerkleNode
 from complaints.models.complaint import (
     Allegation,
     Appeal,
@@ -23,6 +24,6 @@ from complaints.models.user import ApiToken, User
 __all__ = [
     "Base", "Allegation", "Appeal", "CaseLink", "CaseNote", "Complaint", "ComplaintRespondent", "Decision",
     "RespondentNotice", "Sanction", "Category", "District", "Election", "Precinct", "Region", "Evidence",
-    "CaseHistory", "HistoryHead", "IdempotencyKey", "Filer", "Respondent", "ApiToken", "User", "TransferTarget",
-    "OutboxMessage", "SmsInbound",
+    "CaseHistory", "HistoryHead", "IdempotencyKey", "Checkpoint", "MerkleNode", "Filer", "Respondent", "ApiToken",
+    "User", "TransferTarget", "OutboxMessage", "SmsInbound",
 ]

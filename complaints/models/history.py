@@ -44,6 +44,9 @@ class CaseHistory(Base):
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Random, secret: salts the commitment to the row's content in its Merkle leaf, so a
+    #: published leaf does not let anyone test guesses about the private fields.
+    salt: Mapped[str | None] = mapped_column(String(32))
 
     actor: Mapped[User | None] = relationship()
 

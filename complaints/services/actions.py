@@ -39,7 +39,7 @@ from complaints.models import (
     TransferTarget,
     User,
 )
-from complaints.services import deadlines
+from complaints.services import deadlines, history
 from complaints.services.content import (
     ComplaintInput,
     apply_content,
@@ -209,6 +209,7 @@ def _edit(session: Session, case: Complaint, data: dict[str, Any], actor: User |
     if isinstance(filer, Filer) and filer is not case.filer:
         changes["filer_id"] = {"from": case.filer_id, "to": filer.id}
         case.filer = filer
+        return Effect({"changes": changes, "filer": history.filer_identity(filer)})
     return Effect({"changes": changes})
 
 

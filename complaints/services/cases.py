@@ -72,7 +72,8 @@ def create_complaint(session: Session, data: ComplaintInput, *, filer: Filer | N
     apply_content(session, case, data)
     session.flush()
     history.append(session, case, actor=actor, action=Action.CREATE.value, from_state=None,
-                   to_state=State.DRAFT.value, payload={"channel": channel.value})
+                   to_state=State.DRAFT.value,
+                   payload={"channel": channel.value, "filer": history.filer_identity(filer)})
     _changed(session, case, Action.CREATE.value, None, State.DRAFT.value)
     return case
 
@@ -237,3 +238,9 @@ from complaints.services import stats as _stats  # noqa: E402
 if _stats.on_change not in ON_CHANGE:
     ON_CHANGE.append(_stats.on_change)
 
+
+# Published decisions and served notices get their PDF, its hash in the history (complaints.services.documents).
+from complaints.services import documents as _documents  # noqa: E402
+
+if _documents.on_change not in ON_CHANGE:
+    ON_CHANGE.append(_documents.on_change)

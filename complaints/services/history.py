@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -91,6 +92,7 @@ def append(session: Session, complaint: Complaint | None, *, actor: User | None,
         actor_role=actor_role or (actor.role.value if actor else "system"),
         at=(at or utcnow()), action=action, from_state=from_state, to_state=to_state,
         note=note or None, payload=jsonable(payload or {}), internal=internal, prev_hash=prev_hash,
+        salt=secrets.token_hex(16),
     )
     row.hash = chain_hash(prev_hash, row)
     session.add(row)
@@ -107,6 +109,17 @@ def append_admin(session: Session, actor: User | None, action: str, subject: str
                   payload=payload, internal=True, subject=subject)
 
 
+def filer_identity(filer: Any) -> dict[str, Any] | None:
+    """What a history row records of a case's filer, so that `audit verify` notices a filer
+    swapped or an identity number changed behind the history's back. The number itself is
+    not written into the history, only its SHA-256 bound to the filer record's id."""
+    if filer is None:
+        return None
+    number = (filer.identity_number or "").strip()
+    digest = hashlib.sha256(f"{filer.id}:{number}".encode()).hexdigest()
+    return {"id": filer.id, "identity_sha256": digest}
+
+
 @dataclass
 class VerifyResult:
     ok: bool
@@ -119,7 +132,7 @@ class VerifyResult:
 _COLUMNS = (CaseHistory.id, CaseHistory.seq, CaseHistory.complaint_id, CaseHistory.subject, CaseHistory.actor_id,
             CaseHistory.actor_name, CaseHistory.actor_role, CaseHistory.at, CaseHistory.action,
             CaseHistory.from_state, CaseHistory.to_state, CaseHistory.note, CaseHistory.payload,
-            CaseHistory.internal, CaseHistory.prev_hash, CaseHistory.hash)
+            CaseHistory.internal, CaseHistory.prev_hash, CaseHistory.hash, CaseHistory.salt)
 
 
 def iter_rows(session: Session, batch: int = 5000) -> Iterator[Any]:

@@ -5,16 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from sqlalchemy import select
 
+from complaints import access
 from complaints.db import db, utcnow
 from complaints.enums import Outcome
 from complaints.forms.dashboard import StatsFilterForm
 from complaints.lifecycle import State
 from complaints.models import CaseHistory, Category, Complaint, Election, Region
 from complaints.security import limiter
-from complaints.services import register, stats
+from complaints.services import documents, register, stats, transparency
 from complaints.web.dashboard import chart_rows
 
 bp = Blueprint("public", __name__)
@@ -64,12 +76,57 @@ def case(registration_number: str) -> Any:
     if found is None:
         abort(404)
     # Only the dates and states of the public steps: notes and payloads may name private people.
-    steps = db.session.execute(
-        select(CaseHistory.at, CaseHistory.from_state, CaseHistory.to_state, CaseHistory.action)
-        .where(CaseHistory.complaint_id == found.id, CaseHistory.internal.is_(False),
-               CaseHistory.from_state.is_distinct_from(CaseHistory.to_state))
+    rows = db.session.execute(
+        select(CaseHistory.seq, CaseHistory.at, CaseHistory.from_state, CaseHistory.to_state, CaseHistory.action)
+        .where(CaseHistory.complaint_id == found.id, access.public_history_clause())
         .order_by(CaseHistory.seq)).all()
-    return render_template("public/case.html", entry=register.public_entry(found), steps=steps)
+    steps = [r for r in rows if r.action not in access.PUBLIC_RECORD_ACTIONS]
+    return render_template("public/case.html", entry=register.public_entry(found), steps=steps,
+                           documents=documents.issued(db.session, found))
+
+
+def _public_case(registration_number: str) -> Complaint:
+    number = registration_number.strip().upper()
+    found = None
+    if len(number) <= 32:
+        found = db.session.scalar(select(Complaint).where(Complaint.registration_number == number,
+                                                          Complaint.status != State.DRAFT))
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/public/cases/<registration_number>/proof.json")
+def case_proof(registration_number: str) -> Any:
+    """The inclusion proof of the case's public history rows in the latest signed checkpoint."""
+    return jsonify(transparency.case_proof(db.session, _public_case(registration_number)))
+
+
+@bp.route("/public/cases/<registration_number>/documents/<sha256>.pdf")
+def case_document(registration_number: str, sha256: str) -> Any:
+    """A published decision document, byte for byte as its hash in the history says."""
+    found = _public_case(registration_number)
+    doc = next((d for d in documents.issued(db.session, found) if d["sha256"] == sha256 and d["public"]), None)
+    if doc is None:
+        abort(404)
+    path = documents.path_for(current_app.config["EVIDENCE_DIR"], sha256)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", download_name=f"{found.registration_number}-{doc['kind']}.pdf")
+
+
+@bp.route("/public/audit")
+def audit() -> Any:
+    """The signed checkpoints (latest first) and the public key that signs them."""
+    data = transparency.published(db.session)
+    latest = list(reversed(data["checkpoints"]))[:50]
+    key = None
+    try:
+        key = transparency.public_hex(transparency.load_key(current_app.config["AUDIT_SIGNING_KEY"]).public_key())
+    except transparency.AuditError:
+        pass
+    return render_template("public/audit.html", checkpoints=latest, total=len(data["checkpoints"]),
+                           public_keys=sorted(set(data["public_keys"]) | ({key} if key else set())))
 
 
 def _export_limit() -> str:
