@@ -359,6 +359,8 @@ _NOT_STORE = {"tmp", QUARANTINE, "documents"}
 
 @event.listens_for(Session, "after_commit")
 def _files_kept(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the request may still fail
+        return
     session.info.pop(_ADDED, None)
 
 
