@@ -1,8 +1,8 @@
 """Signed checkpoints, stored Merkle subtree hashes, and a salt per history row.
 
 Revision ID: d4e7a1c9b205
-Revises: 4e1b7a9c2d10
-Create Date: 2026-12-01 20:40:00.000000+00:00
+Revises: d4e7a9c1b2f3
+Create Date: 2026-12-01 21:40:00.000000+00:00
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'd4e7a1c9b205'
-down_revision: str | None = '4e1b7a9c2d10'
+down_revision: str | None = 'd4e7a9c1b2f3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
