@@ -273,8 +273,8 @@ def sweep_orphans(session: Session, evidence_dir: str | os.PathLike[str],
                 removed += 1
     known = set(session.scalars(select(Evidence.storage_key).where(Evidence.storage_key.is_not(None))))
     for path in root.rglob("*"):
-        if not path.is_file() or tmp_dir in path.parents:
-            continue
+        if not path.is_file() or tmp_dir in path.parents or (root / QUARANTINE) in path.parents:
+            continue  # quarantined files were moved aside by `audit verify --quarantine`: kept
         key = path.relative_to(root).as_posix()
         if key not in known and path.stat().st_mtime < cutoff and len(path.name) == 64:
             path.unlink(missing_ok=True)
