@@ -1,7 +1,7 @@
 """Signed checkpoints, stored Merkle subtree hashes, and a salt per history row.
 
 Revision ID: d4e7a1c9b205
-Revises: d4e7a9c1b2f3
+Revises: d4a1c7e9b352
 Create Date: 2026-12-01 21:40:00.000000+00:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'd4e7a1c9b205'
-down_revision: str | None = 'd4e7a9c1b2f3'
+down_revision: str | None = 'd4a1c7e9b352'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
