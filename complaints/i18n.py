@@ -35,8 +35,10 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызч
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    user = current_user if has_request_context() else None
-    if user is not None and user.is_authenticated and getattr(user, "locale", None) in languages:
+    if not has_request_context():  # commands and scripts speak English
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    user = current_user
+    if user.is_authenticated and getattr(user, "locale", None) in languages:
         return str(user.locale)
     chosen = session.get("lang")
     if chosen in languages:

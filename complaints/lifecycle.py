@@ -21,6 +21,11 @@ from typing import Any
 from complaints.enums import AppealOutcome, Clock, Role
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return message
+
+
 class State(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -125,13 +130,13 @@ def _fmt(moment: dt.datetime) -> str:
 
 def inadmissibility_confirmed(case: Any, now: dt.datetime) -> str | None:
     if case.inadmissible_confirmed_at is None:
-        return "A commissioner must confirm the inadmissibility first."
+        return N_("A commissioner must confirm the inadmissibility first.")
     return None
 
 
 def inadmissibility_unconfirmed(case: Any, now: dt.datetime) -> str | None:
     if case.inadmissible_confirmed_at is not None:
-        return "The inadmissibility is already confirmed: it can only be changed on appeal."
+        return N_("The inadmissibility is already confirmed: it can only be changed on appeal.")
     return None
 
 
@@ -153,35 +158,35 @@ def _appeal_outcome(case: Any) -> AppealOutcome | None:
 
 def remanded(case: Any, now: dt.datetime) -> str | None:
     if _appeal_outcome(case) != AppealOutcome.REMANDED:
-        return "Only a case remanded on appeal can be reopened."
+        return N_("Only a case remanded on appeal can be reopened.")
     return None
 
 
 def not_remanded(case: Any, now: dt.datetime) -> str | None:
     if _appeal_outcome(case) == AppealOutcome.REMANDED:
-        return "The case was remanded: reopen it instead."
+        return N_("The case was remanded: reopen it instead.")
     return None
 
 
 def has_decision(case: Any, now: dt.datetime) -> str | None:
-    return "There is no decision to publish." if case.decision is None else None
+    return N_("There is no decision to publish.") if case.decision is None else None
 
 
 def has_appeal(case: Any, now: dt.datetime) -> str | None:
-    return "No appeal is recorded on this case." if case.appeal is None else None
+    return N_("No appeal is recorded on this case.") if case.appeal is None else None
 
 
 def overdue_unmarked(case: Any, now: dt.datetime) -> str | None:
     if not is_overdue(case.due_at, now):
-        return "The case is not overdue."
+        return N_("The case is not overdue.")
     if case.overdue_since is not None:
-        return "The case is already marked overdue."
+        return N_("The case is already marked overdue.")
     return None
 
 
 def cure_window_lapsed(case: Any, now: dt.datetime) -> str | None:
     if case.cure_due_at is None or case.cure_due_at >= now:
-        return "The window to cure the defects is still open."
+        return N_("The window to cure the defects is still open.")
     return None
 
 
@@ -201,62 +206,62 @@ def _rules() -> list[Rule]:
         for s in states:
             r.append(Rule(s, action, to, frozenset(actors), description, guard))
 
-    add(State.DRAFT, Action.EDIT, None, {FILER, CLERK}, "Change the draft.")
+    add(State.DRAFT, Action.EDIT, None, {FILER, CLERK}, N_("Change the draft."))
     add(State.DRAFT, Action.SUBMIT, State.SUBMITTED, {FILER, CLERK},
-        "Receive the complaint: it gets its number and its clocks start.")
-    add(State.DEFICIENT, Action.EDIT, None, {FILER, CLERK}, "Correct the listed defects.")
+        N_("Receive the complaint: it gets its number and its clocks start."))
+    add(State.DEFICIENT, Action.EDIT, None, {FILER, CLERK}, N_("Correct the listed defects."))
     add(State.SUBMITTED, Action.MARK_DEFICIENT, State.DEFICIENT, {CLERK},
-        "List what is missing; the filer has a short window to cure it.")
-    add(State.DEFICIENT, Action.CURE, State.SUBMITTED, {FILER, CLERK}, "The filer answers the deficiency notice.")
+        N_("List what is missing; the filer has a short window to cure it."))
+    add(State.DEFICIENT, Action.CURE, State.SUBMITTED, {FILER, CLERK}, N_("The filer answers the deficiency notice."))
     add((State.SUBMITTED, State.DEFICIENT), Action.DECLARE_INADMISSIBLE, State.INADMISSIBLE, {CLERK},
-        "Refuse the complaint with written reasons; a commissioner must confirm.")
+        N_("Refuse the complaint with written reasons; a commissioner must confirm."))
     add(State.INADMISSIBLE, Action.CONFIRM_INADMISSIBILITY, None, {COMMISSIONER},
-        "Confirm the clerk's finding; the appeal window starts.", inadmissibility_unconfirmed)
+        N_("Confirm the clerk's finding; the appeal window starts."), inadmissibility_unconfirmed)
     add(State.INADMISSIBLE, Action.OVERTURN_INADMISSIBILITY, State.SUBMITTED, {COMMISSIONER},
-        "Send the complaint back to intake.", inadmissibility_unconfirmed)
+        N_("Send the complaint back to intake."), inadmissibility_unconfirmed)
     add(State.SUBMITTED, Action.TRANSFER, State.TRANSFERRED, {CLERK},
-        "Send the complaint to the body competent to examine it.")
-    add(State.SUBMITTED, Action.ACCEPT, State.UNDER_EXAMINATION, {CLERK}, "Admissible: open the examination.")
-    add(EXAMINING, Action.ASSIGN, None, {CLERK, COMMISSIONER}, "Assign the investigator who examines the case.")
+        N_("Send the complaint to the body competent to examine it."))
+    add(State.SUBMITTED, Action.ACCEPT, State.UNDER_EXAMINATION, {CLERK}, N_("Admissible: open the examination."))
+    add(EXAMINING, Action.ASSIGN, None, {CLERK, COMMISSIONER}, N_("Assign the investigator who examines the case."))
     add(EXAMINING, Action.NOTIFY_RESPONDENT, None, {CLERK, INVESTIGATOR},
-        "Serve the respondent a copy; the reply clock starts.")
-    add(EXAMINING, Action.RECORD_REPLY, None, {CLERK, INVESTIGATOR}, "Record the respondent's reply.")
-    add(EXAMINING, Action.REQUEST_EVIDENCE, None, {INVESTIGATOR}, "Ask a party for evidence.")
+        N_("Serve the respondent a copy; the reply clock starts."))
+    add(EXAMINING, Action.RECORD_REPLY, None, {CLERK, INVESTIGATOR}, N_("Record the respondent's reply."))
+    add(EXAMINING, Action.REQUEST_EVIDENCE, None, {INVESTIGATOR}, N_("Ask a party for evidence."))
     add(EXAMINING | {State.DRAFT, State.SUBMITTED, State.DEFICIENT}, Action.ADD_EVIDENCE, None,
-        {FILER, CLERK, INVESTIGATOR}, "Attach evidence to the case.")
+        {FILER, CLERK, INVESTIGATOR}, N_("Attach evidence to the case."))
     add(OPEN_STATES | DECIDED_STATES | {State.INADMISSIBLE, State.TRANSFERRED}, Action.ADD_NOTE, None,
-        STAFF, "An internal note: never shown to the filer or the public.")
+        STAFF, N_("An internal note: never shown to the filer or the public."))
     add(EXAMINING, Action.DRAFT_CONCLUSION, None, {INVESTIGATOR},
-        "The working group's draft conclusion (the commission decides).")
+        N_("The working group's draft conclusion (the commission decides)."))
     add(OPEN_STATES | DECIDED_STATES | {State.INADMISSIBLE, State.TRANSFERRED}, Action.LINK_CASE, None,
-        {CLERK}, "Link as duplicate of, related to, or joined with.")
+        {CLERK}, N_("Link as duplicate of, related to, or joined with."))
     add((State.UNDER_EXAMINATION, State.REOPENED, State.HEARING_SCHEDULED), Action.SCHEDULE_HEARING,
-        State.HEARING_SCHEDULED, {COMMISSIONER}, "Set the date and place; all parties are notified.")
-    add(EXAMINING, Action.DECIDE, State.DECIDED, {COMMISSIONER}, "Record the commission's decision.")
+        State.HEARING_SCHEDULED, {COMMISSIONER}, N_("Set the date and place; all parties are notified."))
+    add(EXAMINING, Action.DECIDE, State.DECIDED, {COMMISSIONER}, N_("Record the commission's decision."))
     add(State.DECIDED, Action.PUBLISH, State.PUBLISHED, {CLERK},
-        "Put the redacted decision in the public register.", has_decision)
+        N_("Put the redacted decision in the public register."), has_decision)
     add((State.DECIDED, State.PUBLISHED, State.APPEAL_DECIDED), Action.FILE_APPEAL, State.APPEALED, {FILER, CLERK},
-        "An appeal was filed with a higher commission or a court.")
+        N_("An appeal was filed with a higher commission or a court."))
     add(State.INADMISSIBLE, Action.FILE_APPEAL, State.APPEALED, {FILER, CLERK},
-        "The confirmed inadmissibility was appealed.", inadmissibility_confirmed)
+        N_("The confirmed inadmissibility was appealed."), inadmissibility_confirmed)
     add(State.APPEALED, Action.RECORD_APPEAL_OUTCOME, State.APPEAL_DECIDED, {CLERK},
-        "Record how the appeal body ruled.", has_appeal)
+        N_("Record how the appeal body ruled."), has_appeal)
     add(State.APPEAL_DECIDED, Action.REOPEN, State.REOPENED, {CLERK, COMMISSIONER},
-        "Remanded: back to examination.", remanded)
+        N_("Remanded: back to examination."), remanded)
     add(WITHDRAWABLE, Action.WITHDRAW, State.WITHDRAWN, {FILER, CLERK},
-        "The filer withdraws the complaint before a decision.")
+        N_("The filer withdraws the complaint before a decision."))
     add((State.DECIDED, State.PUBLISHED), Action.CLOSE, State.CLOSED, {CLERK, SYSTEM},
-        "Close: the appeal window has run out.", appeal_window_over)
+        N_("Close: the appeal window has run out."), appeal_window_over)
     add(State.INADMISSIBLE, Action.CLOSE, State.CLOSED, {CLERK, SYSTEM},
-        "Close: the confirmed inadmissibility was not appealed in time.", confirmed_and_appeal_window_over)
+        N_("Close: the confirmed inadmissibility was not appealed in time."), confirmed_and_appeal_window_over)
     add(State.APPEAL_DECIDED, Action.CLOSE, State.CLOSED, {CLERK, SYSTEM},
-        "Close: the final ruling is in.", not_remanded)
+        N_("Close: the final ruling is in."), not_remanded)
     add((State.TRANSFERRED, State.WITHDRAWN), Action.CLOSE, State.CLOSED, {CLERK, SYSTEM},
-        "Close the file.")
+        N_("Close the file."))
     add(OPEN_STATES | {State.INADMISSIBLE, State.DECIDED, State.PUBLISHED}, Action.MARK_OVERDUE, None,
-        {SYSTEM}, "The running clock expired.", overdue_unmarked)
+        {SYSTEM}, N_("The running clock expired."), overdue_unmarked)
     add(State.DEFICIENT, Action.CURE_LAPSED, State.INADMISSIBLE, {SYSTEM},
-        "The window to cure the defects ran out: inadmissible, for a commissioner to confirm.", cure_window_lapsed)
+        N_("The window to cure the defects ran out: inadmissible, for a commissioner to confirm."), cure_window_lapsed)
     return r
 
 
@@ -304,27 +309,30 @@ def check(state: State | str, action: Action | str, actors: set[str] | frozenset
     `case`, its guard lets it through `now`).
 
     Raises TransitionError naming the actions that are allowed instead."""
+    from flask_babel import gettext as _  # the request's language; English outside a request
+
+    from complaints.labels import label
     state = State(state)
     moment = now or dt.datetime.now(dt.UTC)
     allowed = [r.action.value for r in allowed_actions(state, actors, case, moment)]
     try:
         action = Action(action)
     except ValueError:
-        raise TransitionError(f"Unknown action “{action}”.", allowed=allowed) from None
+        raise TransitionError(_("Unknown action “%(action)s”.", action=action), allowed=allowed) from None
     rule = TABLE.get((state, action))
     if rule is None:
-        options = ", ".join(allowed) if allowed else "none"
+        options = ", ".join(allowed) if allowed else _("none")
         raise TransitionError(
-            f"“{action.value}” is not possible while the case is {state.value.replace('_', ' ')}. "
-            f"Allowed now: {options}.", allowed=allowed)
+            _("“%(action)s” is not possible while the case is %(state)s. Allowed now: %(options)s.",
+              action=action.value, state=label(state), options=options), allowed=allowed)
     if not rule.actors & actors:
-        who = ", ".join(sorted(rule.actors - {SYSTEM})) or "the system"
-        raise TransitionError(f"Only {who} may take the action “{action.value}”.",
+        who = ", ".join(label(actor) for actor in sorted(rule.actors - {SYSTEM})) or label(SYSTEM)
+        raise TransitionError(_("Only %(who)s may take the action “%(action)s”.", who=who, action=action.value),
                               allowed=allowed, forbidden=True)
     if case is not None:
         refused = rule.refusal(case, moment)
         if refused is not None:
-            raise TransitionError(refused, allowed=allowed)
+            raise TransitionError(_(refused), allowed=allowed)
     return rule
 
 

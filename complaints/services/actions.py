@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -84,14 +85,14 @@ def _text(data: dict[str, Any], key: str, errors: dict[str, str], required: bool
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            errors[key] = f"{label or key.replace('_', ' ').capitalize()} is required."
+            errors[key] = _("%(field)s is required.", field=label or key.replace("_", " ").capitalize())
         return None
     if not isinstance(value, str):
-        errors[key] = "Must be text."
+        errors[key] = _("Must be text.")
         return None
     value = value.strip()
     if len(value) > max_len:
-        errors[key] = f"At most {max_len} characters."
+        errors[key] = _("At most %(n)s characters.", n=max_len)
     return value
 
 
@@ -100,18 +101,18 @@ def _int(data: dict[str, Any], key: str, errors: dict[str, str], required: bool 
     value = data.get(key)
     if value is None or value == "":
         if required:
-            errors[key] = f"{key.replace('_', ' ').capitalize()} is required."
+            errors[key] = _("%(field)s is required.", field=key.replace("_", " ").capitalize())
         return None
     if isinstance(value, bool):
-        errors[key] = "Must be a whole number."
+        errors[key] = _("Must be a whole number.")
         return None
     try:
         number = int(value)
     except (TypeError, ValueError):
-        errors[key] = "Must be a whole number."
+        errors[key] = _("Must be a whole number.")
         return None
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        errors[key] = f"Must be between {minimum} and {maximum}."
+        errors[key] = _("Must be between %(min)s and %(max)s.", min=minimum, max=maximum)
         return None
     return number
 
@@ -120,12 +121,12 @@ def _enum(data: dict[str, Any], key: str, enum_cls: Any, errors: dict[str, str],
     value = data.get(key)
     if value is None or value == "":
         if required:
-            errors[key] = f"Choose one of: {', '.join(e.value for e in enum_cls)}."
+            errors[key] = _("Choose one of: %(values)s.", values=", ".join(e.value for e in enum_cls))
         return None
     try:
         return enum_cls(value)
     except ValueError:
-        errors[key] = f"Choose one of: {', '.join(e.value for e in enum_cls)}."
+        errors[key] = _("Choose one of: %(values)s.", values=", ".join(e.value for e in enum_cls))
         return None
 
 
@@ -134,30 +135,30 @@ def _when(data: dict[str, Any], key: str, errors: dict[str, str], required: bool
     value = data.get(key)
     if value is None or value == "":
         if required and default is None:
-            errors[key] = f"{key.replace('_', ' ').capitalize()} is required."
+            errors[key] = _("%(field)s is required.", field=key.replace("_", " ").capitalize())
         return default
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            errors[key] = "Not a valid date and time."
+            errors[key] = _("Not a valid date and time.")
             return None
     if not isinstance(value, dt.datetime):
-        errors[key] = "Not a valid date and time."
+        errors[key] = _("Not a valid date and time.")
         return None
     if value.tzinfo is None:
-        errors[key] = "Give the time zone (e.g. +06:00)."
+        errors[key] = _("Give the time zone (e.g. +06:00).")
         return None
     try:
         return value.astimezone(dt.UTC)
     except OverflowError:
-        errors[key] = "Not a valid date and time."
+        errors[key] = _("Not a valid date and time.")
         return None
 
 
 def _raise(errors: dict[str, str]) -> None:
     if errors:
-        raise ValidationError("Some fields need attention.", errors)
+        raise ValidationError(_("Some fields need attention."), errors)
 
 
 def _respondent_of(case: Complaint, data: dict[str, Any], errors: dict[str, str]) -> Respondent | None:
@@ -167,7 +168,7 @@ def _respondent_of(case: Complaint, data: dict[str, Any], errors: dict[str, str]
     for r in case.respondents:
         if r.id == rid:
             return r
-    errors["respondent_id"] = "This respondent is not a party to the case."
+    errors["respondent_id"] = _("This respondent is not a party to the case.")
     return None
 
 
@@ -178,11 +179,11 @@ def _assignee(session: Session, case: Complaint, data: dict[str, Any], errors: d
         return None
     user = session.get(User, uid)
     if user is None or not user.is_active or user.role not in (Role.INVESTIGATOR, Role.COMMISSIONER, Role.CLERK):
-        errors["assignee_id"] = "Choose an active member of staff."
+        errors["assignee_id"] = _("Choose an active member of staff.")
         return None
     if access.is_recused(user, case):
-        errors["assignee_id"] = (f"{user.display_name} is affiliated with a party to this case and is recused "
-                                 "from it.")
+        errors["assignee_id"] = _("%(name)s is affiliated with a party to this case and is recused from it.",
+                                   name=user.display_name)
         return None
     return user
 
@@ -203,7 +204,7 @@ def _edit(session: Session, case: Complaint, data: dict[str, Any], actor: User |
           now: dt.datetime) -> Effect:
     content = data.get("content")
     if not isinstance(content, ComplaintInput):
-        raise ValidationError("Nothing to change.")
+        raise ValidationError(_("Nothing to change."))
     changes = apply_content(session, case, content)
     filer = data.get("filer")
     if isinstance(filer, Filer) and filer is not case.filer:
@@ -219,13 +220,13 @@ def _submit(session: Session, case: Complaint, data: dict[str, Any], actor: User
     errors: dict[str, str] = {}
     received_at = _when(data, "received_at", errors, required=False, default=now)
     if received_at is not None and received_at > now + dt.timedelta(minutes=5):
-        errors["received_at"] = "The time received cannot be in the future."
+        errors["received_at"] = _("The time received cannot be in the future.")
     _raise(errors)
     session.flush()
     session.refresh(case)
     missing = completeness_errors(case)
     if missing:
-        raise ValidationError("The complaint is not complete yet.", missing)
+        raise ValidationError(_("The complaint is not complete yet."), missing)
     election = case.election
     seq = session.execute(update(Election).where(Election.id == election.id)
                           .values(case_seq=Election.case_seq + 1).returning(Election.case_seq)).scalar_one()
@@ -256,7 +257,7 @@ def _deficient(session: Session, case: Complaint, data: dict[str, Any], actor: U
     if isinstance(defects, str):
         defects = [line.strip() for line in defects.splitlines() if line.strip()]
     if not isinstance(defects, list) or not defects or not all(isinstance(d, str) and d.strip() for d in defects):
-        raise ValidationError("List the defects.", {"defects": "List at least one defect, one per line."})
+        raise ValidationError(_("List the defects."), {"defects": _("List at least one defect, one per line.")})
     case.defects = [d.strip() for d in defects]
     case.cure_due_at = deadlines.cure_due(case.election, now)
     return Effect({"defects": case.defects, "cure_due_at": case.cure_due_at})
@@ -270,7 +271,7 @@ def _cure(session: Session, case: Complaint, data: dict[str, Any], actor: User |
     _raise(errors)
     missing = completeness_errors(case)
     if missing:
-        raise ValidationError("The complaint is still not complete.", missing)
+        raise ValidationError(_("The complaint is still not complete."), missing)
     cured = case.defects or []
     late = case.cure_due_at is not None and now > case.cure_due_at
     case.cure_due_at = None
@@ -287,9 +288,9 @@ def _inadmissible(session: Session, case: Complaint, data: dict[str, Any], actor
     try:
         grounds = [InadmissibilityGround(g).value for g in grounds]
     except (ValueError, TypeError):
-        errors["grounds"] = f"Grounds are among: {', '.join(g.value for g in InadmissibilityGround)}."
+        errors["grounds"] = _("Grounds are among: %(values)s.", values=", ".join(g.value for g in InadmissibilityGround))
     if not grounds and "grounds" not in errors:
-        errors["grounds"] = "Give at least one ground."
+        errors["grounds"] = _("Give at least one ground.")
     reasons = _text(data, "reasons", errors, label="Reasons")
     basis = _text(data, "legal_basis", errors, label="Legal basis")
     how = _text(data, "how_to_appeal", errors, label="How to appeal")
@@ -333,7 +334,7 @@ def _transfer(session: Session, case: Complaint, data: dict[str, Any], actor: Us
     if body is None:
         codes = session.scalars(select(TransferTarget.code).where(TransferTarget.retired_at.is_(None))
                                 .order_by(TransferTarget.position, TransferTarget.id))
-        errors["transfer_to"] = f"Choose one of: {', '.join(codes)}."
+        errors["transfer_to"] = _("Choose one of: %(values)s.", values=", ".join(codes))
     note = _text(data, "note", errors, required=False)
     _raise(errors)
     assert body is not None
@@ -374,7 +375,7 @@ def _notify(session: Session, case: Complaint, data: dict[str, Any], actor: User
     respondent = _respondent_of(case, data, errors)
     served_at = _when(data, "served_at", errors, default=now)
     if served_at is not None and served_at > now + dt.timedelta(minutes=5):
-        errors["served_at"] = "The time served cannot be in the future."
+        errors["served_at"] = _("The time served cannot be in the future.")
     _raise(errors)
     assert respondent is not None and served_at is not None
     due = deadlines.reply_due(case.election, served_at)
@@ -393,14 +394,14 @@ def _reply(session: Session, case: Complaint, data: dict[str, Any], actor: User 
     reply = _text(data, "reply", errors, label="The reply")
     received = _when(data, "received_at", errors, required=False, default=now)
     if received is not None and received > now + dt.timedelta(minutes=5):
-        errors["received_at"] = "The reply cannot be received in the future."
+        errors["received_at"] = _("The reply cannot be received in the future.")
     _raise(errors)
     assert respondent is not None
     notice = next((n for n in reversed(case.notices) if n.respondent_id == respondent.id
                    and n.reply_received_at is None), None)
     if notice is None:
-        raise ValidationError("Notify the respondent before recording a reply.",
-                              {"respondent_id": "This respondent has not been served a notice."})
+        raise ValidationError(_("Notify the respondent before recording a reply."),
+                              {"respondent_id": _("This respondent has not been served a notice.")})
     notice.reply_text = reply
     notice.reply_received_at = received
     open_dues = [n.reply_due_at for n in case.notices if n.reply_received_at is None]
@@ -425,7 +426,7 @@ def _add_evidence(session: Session, case: Complaint, data: dict[str, Any], actor
                   now: dt.datetime) -> Effect:
     info = data.get("evidence")
     if not isinstance(info, dict):
-        raise ValidationError("No evidence given.", {"evidence": "Attach a file or give a link."})
+        raise ValidationError(_("No evidence given."), {"evidence": _("Attach a file or give a link.")})
     return Effect({"evidence": info})
 
 
@@ -460,18 +461,18 @@ def _link(session: Session, case: Complaint, data: dict[str, Any], actor: User |
         number = other.strip().upper()
         other = session.scalar(select(Complaint).where(Complaint.registration_number == number))
         if other is None:
-            errors["other_case"] = f"No case numbered {number}."
+            errors["other_case"] = _("No case numbered %(number)s.", number=number)
     elif not isinstance(other, Complaint):
-        errors["other_case"] = "Give the other case's registration number."
+        errors["other_case"] = _("Give the other case's registration number.")
     if isinstance(other, Complaint) and other.id == case.id:
-        errors["other_case"] = "A case cannot be linked to itself."
+        errors["other_case"] = _("A case cannot be linked to itself.")
     _raise(errors)
     assert isinstance(other, Complaint)
     exists = session.scalar(select(CaseLink).where(CaseLink.complaint_id == case.id,
                                                    CaseLink.other_id == other.id, CaseLink.kind == kind))
     if exists is not None:
-        raise ValidationError("These cases are already linked that way.",
-                              {"other_case": "Already linked."})
+        raise ValidationError(_("These cases are already linked that way."),
+                              {"other_case": _("Already linked.")})
     session.add(CaseLink(complaint=case, other=other, kind=kind, created_by_id=actor.id if actor else None))
     # Both histories record the link.
     incoming = Echo(other, "linked", {"link_kind": kind.value, "other": case.registration_number,
@@ -486,7 +487,7 @@ def _hearing(session: Session, case: Complaint, data: dict[str, Any], actor: Use
     when = _when(data, "hearing_at", errors)
     place = _text(data, "hearing_place", errors, label="The place", max_len=300)
     if when is not None and when < now - dt.timedelta(hours=1):
-        errors["hearing_at"] = "The hearing cannot be in the past."
+        errors["hearing_at"] = _("The hearing cannot be in the past.")
     _raise(errors)
     case.hearing_at = when
     case.hearing_place = place
@@ -507,16 +508,16 @@ def _decide(session: Session, case: Complaint, data: dict[str, Any], actor: User
     votes_against = _int(data, "votes_against", errors, maximum=1000)
     votes_abstain = _int(data, "votes_abstain", errors, required=False, maximum=1000) or 0
     if votes_for is not None and votes_against is not None and votes_for <= votes_against:
-        errors["votes_for"] = "A decision needs more votes for than against."
+        errors["votes_for"] = _("A decision needs more votes for than against.")
     sanctions_in = data.get("sanctions") or []
     sanctions: list[Sanction] = []
     if not isinstance(sanctions_in, list):
-        errors["sanctions"] = "Sanctions are a list."
+        errors["sanctions"] = _("Sanctions are a list.")
         sanctions_in = []
     party_ids = {r.id for r in case.respondents}
     for i, s in enumerate(sanctions_in):
         if not isinstance(s, dict):
-            errors[f"sanctions-{i}"] = "Each sanction has a kind and a respondent."
+            errors[f"sanctions-{i}"] = _("Each sanction has a kind and a respondent.")
             continue
         sub: dict[str, str] = {}
         kind = _enum(s, "kind", SanctionKind, sub)
@@ -530,7 +531,7 @@ def _decide(session: Session, case: Complaint, data: dict[str, Any], actor: User
         if not sub:
             sanctions.append(Sanction(kind=kind, respondent_id=rid, amount=amount, note=note))
     if sanctions and outcome == Outcome.REJECTED:
-        errors["sanctions"] = "A rejected complaint imposes no sanction."
+        errors["sanctions"] = _("A rejected complaint imposes no sanction.")
     _raise(errors)
     decision = Decision(complaint=case, outcome=outcome, reasons=reasons, legal_basis=basis, remedy=remedy,
                         votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain,
@@ -566,12 +567,12 @@ def _file_appeal(session: Session, case: Complaint, data: dict[str, Any], actor:
     case_number = _text(data, "case_number", errors, required=False, max_len=64)
     filed_at = _when(data, "filed_at", errors, default=now)
     if filed_at is not None and filed_at > now + dt.timedelta(minutes=5):
-        errors["filed_at"] = "The appeal cannot be filed in the future."
+        errors["filed_at"] = _("The appeal cannot be filed in the future.")
     note = _text(data, "note", errors, required=False)
     if actor is not None and actor.role == Role.MONITOR and appellant not in (None, Appellant.FILER):
-        errors["appellant"] = "You can appeal only as the filer."
+        errors["appellant"] = _("You can appeal only as the filer.")
     if appellant == Appellant.FILER and case.filer is not None and case.filer.is_anonymous:
-        errors["appellant"] = "An anonymous filer cannot appeal."
+        errors["appellant"] = _("An anonymous filer cannot appeal.")
     _raise(errors)
     session.add(Appeal(complaint=case, appellant=appellant, body=body, case_number=case_number,
                        filed_at=filed_at, note=note, recorded_by_id=actor.id if actor else None))

@@ -10,11 +10,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from complaints import access, lifecycle
+from complaints import access, labels, lifecycle
 from complaints.db import utcnow
 from complaints.enums import (
     Channel,
@@ -65,7 +66,7 @@ def create_complaint(session: Session, data: ComplaintInput, *, filer: Filer | N
     """A new draft (history: create). Submit it with `apply_action(..., Action.SUBMIT)`."""
     errors = check_references(session, data)
     if errors:
-        raise ValidationError("Some fields need attention.", errors)
+        raise ValidationError(_("Some fields need attention."), errors)
     case = Complaint(election_id=data.election_id, status=State.DRAFT, channel=channel, filer=filer,
                      created_by_id=actor.id if actor else None, is_generated=generated, summary="")
     session.add(case)
@@ -101,7 +102,7 @@ def update_draft(session: Session, case: Complaint, data: ComplaintInput, *, act
     """Change a draft's (or a deficient case's) content, and its filer if given: the EDIT action."""
     errors = check_references(session, data)
     if errors:
-        raise ValidationError("Some fields need attention.", errors)
+        raise ValidationError(_("Some fields need attention."), errors)
     result = apply_action(session, case, Action.EDIT, actor, {"content": data, "filer": filer},
                           expected_version=expected_version)
     return result.payload
@@ -118,8 +119,9 @@ def conflict_for(session: Session, case: Complaint) -> ConflictError:
     who = row.actor_name if row else "someone"
     when = row.at if row else case.updated_at
     return ConflictError(
-        f"This case was changed by {who} at {when:%Y-%m-%d %H:%M} UTC while you were looking at it. "
-        f"It is now {case.status.value.replace('_', ' ')}; review it and try again.",
+        _("This case was changed by %(who)s at %(when)s UTC while you were looking at it. "
+          "It is now %(status)s; review it and try again.", who=who, when=f"{when:%Y-%m-%d %H:%M}",
+          status=labels.label(case.status)),
         changed_by=who, changed_at=when, current_version=case.version, current_status=case.status.value)
 
 

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,7 +34,7 @@ TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def new_tracking_code() -> str:
-    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _i in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
@@ -92,7 +93,7 @@ def check_references(session: Session, data: ComplaintInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     election = session.get(Election, data.election_id)
     if election is None:
-        errors["election_id"] = "Unknown election."
+        errors["election_id"] = _("Unknown election.")
         return errors
     if data.respondent_ids:
         found = set(session.scalars(select(Respondent.id).where(Respondent.id.in_(data.respondent_ids))))
@@ -100,34 +101,34 @@ def check_references(session: Session, data: ComplaintInput) -> dict[str, str]:
         if missing:
             errors["respondent_ids"] = f"Unknown respondent: {missing[0]}."
         if len(set(data.respondent_ids)) != len(data.respondent_ids):
-            errors["respondent_ids"] = "The same respondent is listed twice."
+            errors["respondent_ids"] = _("The same respondent is listed twice.")
     for i, a in enumerate(data.allegations):
         cat = session.get(Category, a.category_id)
         if cat is None or cat.election_id != election.id:
-            errors[f"allegations-{i}-category_id"] = "Choose a category of this election."
+            errors[f"allegations-{i}-category_id"] = _("Choose a category of this election.")
     from complaints.models import District, Precinct, Region
     region = session.get(Region, data.region_id) if data.region_id else None
     if data.region_id and region is None:
-        errors["region_id"] = "Unknown region."
+        errors["region_id"] = _("Unknown region.")
     if data.district_id:
         district = session.get(District, data.district_id)
         if district is None or (region is not None and district.region_id != region.id):
-            errors["district_id"] = "This district is not in the chosen region."
+            errors["district_id"] = _("This district is not in the chosen region.")
     if data.precinct_id:
         precinct = session.get(Precinct, data.precinct_id)
         if precinct is None or (data.district_id and precinct.district_id != data.district_id):
-            errors["precinct_id"] = "This precinct is not in the chosen district."
+            errors["precinct_id"] = _("This precinct is not in the chosen district.")
     if data.latitude is not None and not -90 <= data.latitude <= 90:
-        errors["latitude"] = "Latitude is between -90 and 90."
+        errors["latitude"] = _("Latitude is between -90 and 90.")
     if data.longitude is not None and not -180 <= data.longitude <= 180:
-        errors["longitude"] = "Longitude is between -180 and 180."
+        errors["longitude"] = _("Longitude is between -180 and 180.")
     now = utcnow()
     for name in ("incident_at", "awareness_at", "act_date"):
         value = getattr(data, name)
         if value is not None and value > now + dt.timedelta(minutes=5):
-            errors[name] = "This time is in the future."
+            errors[name] = _("This time is in the future.")
     if data.incident_at and data.awareness_at and data.awareness_at < data.incident_at:
-        errors["awareness_at"] = "You cannot have learned of it before it happened."
+        errors["awareness_at"] = _("You cannot have learned of it before it happened.")
     return errors
 
 
@@ -135,22 +136,22 @@ def completeness_errors(case: Complaint) -> dict[str, str]:
     """What a complaint must have before it can be received."""
     errors: dict[str, str] = {}
     if case.filer is None:
-        errors["filer"] = "Say who files the complaint."
+        errors["filer"] = _("Say who files the complaint.")
     elif case.kind == ComplaintKind.APPEAL and case.filer.kind == FilerKind.ANONYMOUS:
-        errors["filer"] = "An anonymous filer cannot appeal; give the filer's name."
+        errors["filer"] = _("An anonymous filer cannot appeal; give the filer's name.")
     if not case.respondent_links:
-        errors["respondent_ids"] = "Name at least one respondent."
+        errors["respondent_ids"] = _("Name at least one respondent.")
     if not case.allegations:
-        errors["allegations"] = "Add at least one allegation."
+        errors["allegations"] = _("Add at least one allegation.")
     if not (case.summary or "").strip():
-        errors["summary"] = "Summarise the complaint."
+        errors["summary"] = _("Summarise the complaint.")
     if case.kind == ComplaintKind.APPEAL:
         if case.act_date is None:
-            errors["act_date"] = "Give the date of the act appealed against."
+            errors["act_date"] = _("Give the date of the act appealed against.")
     elif case.awareness_at is None:
-        errors["awareness_at"] = "Say when you learned of it."
+        errors["awareness_at"] = _("Say when you learned of it.")
     if case.region_id is None:
-        errors["region_id"] = "Choose the region."
+        errors["region_id"] = _("Choose the region.")
     return errors
 
 

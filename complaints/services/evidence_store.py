@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import puremagic
+from flask_babel import gettext as _
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -192,7 +193,7 @@ def intake_file(session: Session, case: Complaint, stream: BinaryIO, filename: s
                 size += len(chunk)
                 if size > max_file:
                     raise EvidenceRejected(
-                        f"“{name}” is larger than {_mb(max_file)}, the limit for one file.", 413)
+                        _("“%(name)s” is larger than %(size)s, the limit for one file.", name=name, size=_mb(max_file)), 413)
                 if len(head) < 4096:
                     head += chunk[:4096 - len(head)]
                 digest.update(chunk)
@@ -200,25 +201,26 @@ def intake_file(session: Session, case: Complaint, stream: BinaryIO, filename: s
             out.flush()
             os.fsync(out.fileno())
         if size == 0:
-            raise EvidenceRejected(f"“{name}” is empty.", 422)
+            raise EvidenceRejected(_("“%(name)s” is empty.", name=name), 422)
         sha = digest.hexdigest()
         media = sniff(tmp, head)
         if media is None:
             raise EvidenceRejected(
-                f"“{name}” is not a type we accept. Accepted: {ALLOWED_LABEL}.", 415)
+                _("“%(name)s” is not a type we accept. Accepted: %(types)s.", name=name, types=ALLOWED_LABEL), 415)
         ext = _extension(name)
         if ext and ext not in media.extensions:
             raise EvidenceRejected(
-                f"“{name}” is named .{ext} but its content is {media.label}. Rename it or send the right file.",
+                _("“%(name)s” is named .%(ext)s but its content is %(type)s. Rename it or send the right file.",
+                  name=name, ext=ext, type=media.label),
                 415)
         if session.scalar(select(Evidence.id).where(Evidence.complaint_id == case.id,
                                                     Evidence.sha256 == sha)) is not None:
-            raise EvidenceRejected(f"“{name}” is already attached to this complaint.", 422)
+            raise EvidenceRejected(_("“%(name)s” is already attached to this complaint.", name=name), 422)
         total = session.scalar(select(func.coalesce(func.sum(Evidence.size), 0))
                                .where(Evidence.complaint_id == case.id)) or 0
         if total + size > max_case:
             raise EvidenceRejected(
-                f"“{name}” would take this complaint's files past {_mb(max_case)} in all.", 413)
+                _("“%(name)s” would take this complaint's files past %(size)s in all.", name=name, size=_mb(max_case)), 413)
         key = storage_key(sha)
         final = root / key
         # Read from the temporary file: nothing reaches the store before its row is written.
@@ -289,11 +291,11 @@ def add_link(session: Session, case: Complaint, url: str, *, actor: User | None,
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in url):
-        raise EvidenceRejected(f"“{url[:100]}” is not a web address (http:// or https://).", 422, "links")
+        raise EvidenceRejected(_("“%(url)s” is not a web address (http:// or https://).", url=url[:100]), 422, "links")
     if len(url) > 2000:
-        raise EvidenceRejected("A link is at most 2000 characters.", 422, "links")
+        raise EvidenceRejected(_("A link is at most 2000 characters."), 422, "links")
     if session.scalar(select(Evidence.id).where(Evidence.complaint_id == case.id, Evidence.url == url)) is not None:
-        raise EvidenceRejected(f"“{url[:100]}” is already attached to this complaint.", 422, "links")
+        raise EvidenceRejected(_("“%(url)s” is already attached to this complaint.", url=url[:100]), 422, "links")
     evidence = Evidence(complaint_id=case.id, kind=EvidenceKind.LINK, url=url,
                         description=(description or "").strip() or None, confidential=True,
                         submitted_by_id=actor.id if actor else None)
@@ -311,7 +313,8 @@ def may_add(case: Complaint, actor: User | None) -> None:
     who = access.actors(actor, case) if actor is not None else frozenset({lifecycle.SYSTEM})
     lifecycle.check(case.status, Action.ADD_EVIDENCE, who)
     if actor is not None and actor.is_case_staff and access.is_recused(actor, case):
-        raise NotPermitted(f"{actor.display_name} is affiliated with a party to this case and is recused from it.")
+        raise NotPermitted(_("%(name)s is affiliated with a party to this case and is recused from it.",
+                             name=actor.display_name))
 
 
 def _record(session: Session, case: Complaint, actor: User | None, evidence: Evidence,
@@ -440,7 +443,7 @@ def exif_claim(path: Path, timezone: str = "Asia/Bishkek") -> ExifClaim:
 def _jpeg_exif(f: BinaryIO) -> bytes | None:
     if f.read(2) != b"\xff\xd8":
         return None
-    for _ in range(64):
+    for _attempt in range(64):
         marker = f.read(2)
         if len(marker) < 2 or marker[0] != 0xFF:
             return None

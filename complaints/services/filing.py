@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
@@ -81,7 +82,7 @@ def find_or_add_respondent(session: Session, kind: RespondentKind | str, name: s
     kind = RespondentKind(kind)
     name = " ".join(clean_text(name).split())
     if not name:
-        raise ValidationError("Give the respondent's name.", {"new_name": "Give the respondent's name."})
+        raise ValidationError(_("Give the respondent's name."), {"new_name": _("Give the respondent's name.")})
     key = name_key(name)
     existing = session.scalar(select(Respondent).where(Respondent.kind == kind,
                                                        or_(Respondent.name_folded == name.casefold(),
@@ -127,16 +128,16 @@ def filer_errors(data: FilerInput, *, complaint_kind: str) -> dict[str, str]:
     try:
         kind = FilerKind(data.kind or "")
     except ValueError:
-        errors["kind"] = "Choose the filer's standing."
+        errors["kind"] = _("Choose the filer's standing.")
         return errors
     if kind == FilerKind.ANONYMOUS:
         if complaint_kind == "appeal":
-            errors["kind"] = "An appeal cannot be anonymous: an anonymous filer cannot appeal."
+            errors["kind"] = _("An appeal cannot be anonymous: an anonymous filer cannot appeal.")
         return errors
     if not data.name:
-        errors["name"] = "Give the filer's name."
+        errors["name"] = _("Give the filer's name.")
     if kind == FilerKind.OBSERVER and not data.accreditation_number:
-        errors["accreditation_number"] = "An observer gives the accreditation number."
+        errors["accreditation_number"] = _("An observer gives the accreditation number.")
     return errors
 
 

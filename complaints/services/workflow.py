@@ -10,11 +10,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select, tuple_, union_all
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
-from complaints import access, lifecycle
+from complaints import access, labels, lifecycle
 from complaints.db import utcnow
 from complaints.enums import CASE_STAFF_ROLES, ComplaintKind, FilerKind, LinkKind, ReceivingBody, Role
 from complaints.lifecycle import State
@@ -245,55 +247,58 @@ def admissibility_checklist(session: Session, case: Complaint) -> list[CheckItem
     items: list[CheckItem] = []
     if case.late:
         due = case.filing_due_at.strftime("%Y-%m-%d %H:%M UTC") if case.filing_due_at else ""
-        items.append(CheckItem("on_time", "On time", False,
-                               f"Received after the filing deadline ({due})."
-                               + (f" Reason given for the delay: {case.late_reason}" if case.late_reason
-                                  else " No reason given for the delay."), "late"))
+        items.append(CheckItem("on_time", _("On time"), False,
+                               _("Received after the filing deadline (%(due)s).", due=due) + " "
+                               + (_("Reason given for the delay: %(reason)s", reason=case.late_reason)
+                                  if case.late_reason else _("No reason given for the delay.")), "late"))
     else:
-        items.append(CheckItem("on_time", "On time", True, "Received within the filing period."))
+        items.append(CheckItem("on_time", _("On time"), True, _("Received within the filing period.")))
 
     filer = case.filer
     if filer is None:
-        items.append(CheckItem("standing", "Standing", False, "No filer is recorded.", "no_standing"))
+        items.append(CheckItem("standing", _("Standing"), False, _("No filer is recorded."), "no_standing"))
     elif filer.kind == FilerKind.ANONYMOUS and case.kind == ComplaintKind.APPEAL:
-        items.append(CheckItem("standing", "Standing", False, "An anonymous filer cannot appeal.", "no_standing"))
+        items.append(CheckItem("standing", _("Standing"), False, _("An anonymous filer cannot appeal."),
+                               "no_standing"))
     elif filer.kind == FilerKind.OBSERVER and not filer.accreditation_number:
-        items.append(CheckItem("standing", "Standing", False, "Observer without an accreditation number.",
+        items.append(CheckItem("standing", _("Standing"), False, _("Observer without an accreditation number."),
                                "no_standing"))
     else:
-        items.append(CheckItem("standing", "Standing", True, f"Filer: {filer.kind.value.replace('_', ' ')}."))
+        items.append(CheckItem("standing", _("Standing"), True, _("Filer: %(kind)s.", kind=labels.label(filer.kind))))
 
-    referred = [a.category.name for a in case.allegations if a.category.refer_to_law_enforcement]
+    locale = str(get_locale() or "en")
+    referred = [a.category.name_in(locale) for a in case.allegations if a.category.refer_to_law_enforcement]
     if referred:
-        items.append(CheckItem("competence", "Competence of this body", False,
-                               "For law enforcement: " + "; ".join(referred) + ". Consider a transfer.",
-                               "not_competent"))
+        items.append(CheckItem("competence", _("Competence of this body"), False,
+                               _("For law enforcement: %(categories)s. Consider a transfer.",
+                                 categories="; ".join(referred)), "not_competent"))
     elif case.receiving_body != ReceivingBody.CEC:
-        items.append(CheckItem("competence", "Competence of this body", None,
-                               f"Addressed to a {case.receiving_body.value} commission"
-                               + (f" ({case.receiving_body_name})" if case.receiving_body_name else "")
-                               + ": the CEC may examine it or transfer it down.", "not_competent"))
+        body = labels.label(case.receiving_body) + (f" ({case.receiving_body_name})" if case.receiving_body_name
+                                                    else "")
+        items.append(CheckItem("competence", _("Competence of this body"), None,
+                               _("Addressed to: %(body)s. The CEC may examine it or transfer it down.", body=body),
+                               "not_competent"))
     else:
-        items.append(CheckItem("competence", "Competence of this body", True, "Addressed to the CEC."))
+        items.append(CheckItem("competence", _("Competence of this body"), True, _("Addressed to the CEC.")))
 
     missing = completeness_errors(case)
-    items.append(CheckItem("elements", "Required elements", not missing,
-                           " ".join(missing.values()) if missing else "Filer, respondent, allegation, "
-                                                                     "summary, dates and region are given.",
+    items.append(CheckItem("elements", _("Required elements"), not missing,
+                           " ".join(missing.values()) if missing else _("Filer, respondent, allegation, "
+                                                                       "summary, dates and region are given."),
                            "missing_elements"))
 
     duplicates = suggested_duplicates(session, case)
     marked = session.scalar(select(CaseLink.id).where(CaseLink.complaint_id == case.id,
                                                       CaseLink.kind == LinkKind.DUPLICATE_OF).limit(1))
     if marked is not None:
-        items.append(CheckItem("duplicate", "Not a duplicate", False, "Linked as a duplicate of another case.",
+        items.append(CheckItem("duplicate", _("Not a duplicate"), False, _("Linked as a duplicate of another case."),
                                "duplicate"))
     elif duplicates:
-        items.append(CheckItem("duplicate", "Not a duplicate", None,
-                               "Possible duplicates: " + ", ".join(c.registration_number or "" for c in duplicates)
-                               + ".", "duplicate"))
+        items.append(CheckItem("duplicate", _("Not a duplicate"), None,
+                               _("Possible duplicates: %(numbers)s.",
+                                 numbers=", ".join(c.registration_number or "" for c in duplicates)), "duplicate"))
     else:
-        items.append(CheckItem("duplicate", "Not a duplicate", True, "No similar case found."))
+        items.append(CheckItem("duplicate", _("Not a duplicate"), True, _("No similar case found.")))
     return items
 
 
