@@ -39,10 +39,10 @@ def seed_demo_command(generated: int) -> None:
 
     password, _new = demo_password()
     session = db.session()
-    loaded = seed_demo(session, password, generated=generated)
+    loaded = seed_demo(session, password, generated=generated, live=True)
     session.commit()
     if loaded:
-        click.echo("Loaded the 2017 presidential election demo.")
+        click.echo("Loaded the 2017 presidential election demo, and a live demo election voting today.")
     else:
         click.echo("The demo is already loaded; nothing changed.")
 

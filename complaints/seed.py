@@ -585,8 +585,10 @@ def seed_open_demo_cases(b: Builder) -> None:
            precinct=0, received=now - dt.timedelta(hours=30), awareness=now - dt.timedelta(hours=40))
 
 
-def seed_demo(session: Session, password: str, generated: int = 300) -> bool:
-    """Load the demo once; return False (and change nothing) if it is already there."""
+def seed_demo(session: Session, password: str, generated: int = 300, live: bool = False) -> bool:
+    """Load the demo once; return False (and change nothing) if it is already there.
+    `live`: settle the 2017 cases as of the end of 2017 (closed when their appeal window ran
+    out, marked overdue then) and add an election whose voting day is today."""
     if session.scalar(select(Election).where(Election.code == ELECTION_CODE)) is not None:
         return False
     from complaints.services.history import ensure_head
@@ -614,8 +616,22 @@ def seed_demo(session: Session, password: str, generated: int = 300) -> bool:
     seed_late_case(b)
     seed_generated(b, max(0, generated - before_late), rng)
     seed_open_demo_cases(b)
+    if live:
+        from complaints.seed_live import seed_live_election
+
+        settle_2017(session)
+        seed_live_election(b)
     session.flush()
     return True
+
+
+def settle_2017(session: Session) -> None:
+    """Run the deadline sweep as it would have run at the end of 2017, so the 2017 cases
+    are not closed (in bulk, dated today) by the first sweep of a fresh demo."""
+    from complaints.services.cases import sweep
+
+    while any(sweep(session, now=t(12, 31, 23, 0)).values()):
+        pass
 
 
 __all__ = ["seed_demo", "add_categories", "DEFAULT_CATEGORIES", "AppealBody", "AppealOutcome", "Appellant",

@@ -43,7 +43,10 @@
         var fresh = doc.getElementById(live.id);
         if (!fresh) { return; }
         // Keep focus and scroll where they are: replace the contents, not the page.
+        // What the reader unfolded stays unfolded.
+        var opened = Array.prototype.map.call(live.querySelectorAll("details"), function (d) { return d.open; });
         live.innerHTML = fresh.innerHTML;
+        live.querySelectorAll("details").forEach(function (d, i) { if (opened[i]) { d.open = true; } });
         draw(live);
       })
       .catch(function () { /* keep the figures we have; try again next time */ });

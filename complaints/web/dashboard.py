@@ -9,10 +9,12 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from complaints.db import db, utcnow
 from complaints.enums import Role
 from complaints.forms.dashboard import StatsFilterForm
+from complaints.models import Election
 from complaints.services import register, stats
 from complaints.stats_cli import generate_cases_command, stats_group
 from complaints.web.auth import roles_required
@@ -51,7 +53,9 @@ def staff() -> Any:
     form, data, filters = filtered_summary(public=False)
     linkable = filters.day_from is None and filters.day_to is None
     queue = queue_args(filters)
-    return render_template("dashboard/staff.html", form=form, data=data, filters=filters, queue=queue,
+    others = [e for e in db.session.scalars(select(Election).order_by(Election.election_day.desc()))
+              if e.id != (data.get("election") or {}).get("id")]
+    return render_template("dashboard/staff.html", form=form, data=data, filters=filters, queue=queue, others=others,
                            linkable=linkable, staff=True, rows=chart_rows(data, links=linkable, queue=queue),
                            refreshed=utcnow())
 

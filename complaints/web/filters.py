@@ -101,6 +101,15 @@ def is_past(due: dt.datetime | None) -> bool:
     return due is not None and due < utcnow()
 
 
+def is_voting_day(day: Any, zone: str = "Asia/Bishkek") -> bool:
+    """Whether `day` (a date or its ISO text) is today in the election's time zone."""
+    from zoneinfo import ZoneInfo
+
+    if not day:
+        return False
+    return str(day)[:10] == utcnow().astimezone(ZoneInfo(zone)).date().isoformat()
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["label"] = label
@@ -113,6 +122,7 @@ def init_app(app: Flask) -> None:
     from complaints.forms.summary import error_items
 
     app.jinja_env.globals["error_items"] = error_items
+    app.jinja_env.globals["is_voting_day"] = is_voting_day
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 

@@ -298,7 +298,7 @@ def handle_filing(form: FilingForm, case: Complaint | None) -> Any:
             fill_from_case(form, case)
         else:
             elections = _elections()
-            if len(elections) == 1:
+            if elections:  # the latest election (the one voting now, in the demo) unless another is chosen
                 form.election_id.data = elections[0].id
         election = case.election if case is not None else _chosen_election(form)
         late, due = filing_due(case) if case is not None and case.status == State.DRAFT else (False, None)
