@@ -351,3 +351,10 @@ def test_public_proof_json(client, session, key):
     body = client.get(f"/public/cases/{case.registration_number}/proof.json").get_json()
     assert body["registration_number"] == case.registration_number and body["entries"]
     assert client.get("/public/cases/KG2017P-999999/proof.json").status_code == 404
+
+
+def test_the_filer_finds_the_proof_on_their_case_page(client, auth, session, key):
+    case = case_in_state(session, State.PUBLISHED)
+    auth.login("monitor")
+    page = client.get(f"/cases/{case.registration_number}").get_data(as_text=True)
+    assert f"/public/cases/{case.registration_number}/proof.json" in page
