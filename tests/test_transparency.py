@@ -166,8 +166,8 @@ def test_a_cut_tail_is_found_and_named(session, key):
 def test_a_single_edited_deleted_or_reordered_row_is_named(session, key, tamper, where):
     saved = _signed_in_steps(session, key, [50, 100, 150])
     _drop_guards(session)
-    if "CASE seq" in tamper and session.bind.dialect.name == "sqlite":
-        # SQLite checks the unique seq per row: swap through a free value.
+    if "CASE seq" in tamper:
+        # The unique seq is checked row by row: swap through a free value.
         session.execute(text("UPDATE case_history SET seq = -1 WHERE seq = 77"))
         session.execute(text("UPDATE case_history SET seq = 77 WHERE seq = 78"))
         session.execute(text("UPDATE case_history SET seq = 78 WHERE seq = -1"))
