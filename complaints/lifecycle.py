@@ -86,6 +86,9 @@ OPEN_STATES = frozenset({
     State.SUBMITTED, State.DEFICIENT, State.UNDER_EXAMINATION, State.HEARING_SCHEDULED,
     State.REOPENED,
 })
+#: States whose running clock can make the case overdue (a decided case's expired
+#: appeal clock closes it instead).
+OVERDUE_STATES = frozenset(OPEN_STATES | {State.INADMISSIBLE})
 #: States in which the case is being examined (work on the merits).
 EXAMINING = frozenset({State.UNDER_EXAMINATION, State.HEARING_SCHEDULED, State.REOPENED})
 #: States in which a decision or a final act exists and the appeal clock may run.
@@ -258,7 +261,7 @@ def _rules() -> list[Rule]:
         N_("Close: the final ruling is in."), not_remanded)
     add((State.TRANSFERRED, State.WITHDRAWN), Action.CLOSE, State.CLOSED, {CLERK, SYSTEM},
         N_("Close the file."))
-    add(OPEN_STATES | {State.INADMISSIBLE, State.DECIDED, State.PUBLISHED}, Action.MARK_OVERDUE, None,
+    add(OVERDUE_STATES, Action.MARK_OVERDUE, None,
         {SYSTEM}, N_("The running clock expired."), overdue_unmarked)
     add(State.DEFICIENT, Action.CURE_LAPSED, State.INADMISSIBLE, {SYSTEM},
         N_("The window to cure the defects ran out: inadmissible, for a commissioner to confirm."), cure_window_lapsed)

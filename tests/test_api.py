@@ -222,6 +222,26 @@ def test_clerk_registers_paper_complaint_with_filer(client, token, refs):
     assert resp.status_code == 422 and "filer-accreditation_number" in error(resp)["fields"]
 
 
+def test_api_filing_runs_the_intake_forms_filer_checks(client, token, refs):
+    """The same standing rules and clean-up as the web intake form (services.filing)."""
+    appeal = filing(refs, kind="appeal", act_date="2017-10-10T09:00:00+06:00", awareness_at=None,
+                    act_description="The TEC's decision of 10 October.")
+    resp = client.post("/api/v1/complaints", json={**appeal, "filer": {"kind": "anonymous"}},
+                       headers=bearer(token("clerk")))
+    assert resp.status_code == 422 and "anonymous" in error(resp)["fields"]["filer-kind"]
+    resp = client.post("/api/v1/complaints", json=filing(refs, filer={"kind": "voter", "name": "   "}),
+                       headers=bearer(token("clerk")))
+    assert resp.status_code == 422 and "filer-name" in error(resp)["fields"]
+    body = file_case(client, token, refs, who="clerk", channel="phone",
+                     filer={"kind": "anonymous", "name": "Told us anyway", "phone": "+996 555 111111"})
+    case = db.session.scalar(select(Complaint).where(Complaint.registration_number == body["registration_number"]))
+    # An anonymous filer keeps no details, as on the form.
+    assert case.filer.kind.value == "anonymous" and case.filer.name is None and case.filer.phone is None
+    body = file_case(client, token, refs, who="clerk", filer={"kind": "voter", "name": "  Asel   Voter "})
+    case = db.session.scalar(select(Complaint).where(Complaint.registration_number == body["registration_number"]))
+    assert case.filer.name == "Asel Voter"
+
+
 def test_only_monitors_and_clerks_file(client, token, refs):
     resp = client.post("/api/v1/complaints", json=filing(refs), headers=bearer(token("investigator")))
     assert resp.status_code == 403

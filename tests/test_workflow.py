@@ -694,3 +694,15 @@ def test_action_forms_carry_their_csrf_token(connection, tmp_path):
         done = client.post(url, data={"accept-version": str(case.version), "accept-csrf_token": field.group(1)})
         assert done.status_code == 302 and fresh(session, case).status == State.UNDER_EXAMINATION
     db.session.remove()
+
+
+def test_action_times_are_read_in_the_elections_own_zone(client, auth, session):
+    """An election in another zone (UTC+5): the hearing typed as 10:00 is 05:00 UTC."""
+    case = case_in_state(session, State.UNDER_EXAMINATION)
+    case.election.timezone = "Asia/Tashkent"
+    session.commit()
+    day = (utcnow() + dt.timedelta(days=2)).date()
+    login_as(client, auth, "commissioner")
+    ok(post_action(client, case, Action.SCHEDULE_HEARING, hearing_at=f"{day:%Y-%m-%d}T10:00",
+                   hearing_place="Hall 2"), case)
+    assert fresh(session, case).hearing_at == dt.datetime.combine(day, dt.time(5), dt.UTC)

@@ -23,7 +23,7 @@ from complaints.db import db, utcnow
 from complaints.enums import Channel, Role
 from complaints.lifecycle import Action, State
 from complaints.models import Allegation, Complaint, ComplaintRespondent, Filer, IdempotencyKey
-from complaints.services import cases
+from complaints.services import cases, filing
 
 bp = Blueprint("api_complaints", __name__, url_prefix="/api/v1/complaints",
                description="File complaints, follow them, act on them.")
@@ -120,8 +120,12 @@ def _filer_and_channel(data: dict[str, Any]) -> tuple[Filer, Channel, Any]:
         if not data.get("filer"):
             raise ApiError(422, _("Some fields need attention."),
                            {"filer": _("Say who files the complaint (kind, name, contacts).")})
-        filer = Filer(**data["filer"])
-        session.add(filer)
+        # The same standing checks and clean-up as the intake form's.
+        given = filing.FilerInput(**data["filer"])
+        errors = filing.filer_errors(given, complaint_kind=data["kind"])
+        if errors:
+            raise ApiError(422, _("Some fields need attention."), {f"filer-{k}": v for k, v in errors.items()})
+        filer = filing.typed_filer(session, given, current=None, user_id=None)
         return filer, data.get("channel") or Channel.API, data.get("received_at")
     raise ApiError(403, _("Only monitors and intake clerks file complaints."))
 

@@ -1,10 +1,8 @@
 """The shapes the API reads and writes (marshmallow), which are also its OpenAPI description."""
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
-from marshmallow import fields, validate, validates_schema
+from marshmallow import fields, validate
 
 from complaints.api.common import MAX_ID, BoundedList, Id, Text, When
 from complaints.enums import Channel, ComplaintKind, EvidenceKind, FilerKind, Language, ReceivingBody, RespondentKind
@@ -45,16 +43,6 @@ class FilerIn(ma.Schema):
     consent_to_contact = fields.Boolean(load_default=False)
     accreditation_number = Text(max_length=64, allow_none=True)
     organisation = Text(max_length=200, allow_none=True)
-
-    @validates_schema
-    def _standing(self, data: dict[str, Any], **_kw: Any) -> None:
-        errors: dict[str, str] = {}
-        if data["kind"] != FilerKind.ANONYMOUS and not (data.get("name") or "").strip():
-            errors["name"] = "Give the filer's name (or file as anonymous)."
-        if data["kind"] == FilerKind.OBSERVER and not (data.get("accreditation_number") or "").strip():
-            errors["accreditation_number"] = "An observer gives the accreditation number."
-        if errors:
-            raise ma.ValidationError(errors)
 
 
 class ComplaintIn(ma.Schema):

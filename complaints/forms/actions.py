@@ -38,9 +38,7 @@ from complaints.enums import (
 )
 from complaints.forms import AppForm, TranslatedMeta, enum_choices
 from complaints.lifecycle import Action
-
-#: Times are typed in the commission's zone (DOMAIN.md section 4) and stored as UTC.
-LOCAL_ZONE = ZoneInfo("Asia/Bishkek")
+from complaints.models.election import election_zone
 
 
 def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -48,13 +46,15 @@ def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 
 
 class LocalDateTimeField(DateTimeLocalField):
-    """A datetime-local input read in Asia/Bishkek time; `data` is aware UTC."""
+    """A datetime-local input read in the case's election's zone (DOMAIN.md section 4;
+    the form's `zone`); `data` is aware UTC."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
                                      "%Y-%m-%d %H:%M:%S"])
         kwargs.setdefault("invalid_value_message", _l("Give a date and time, e.g. 2017-10-15 14:30."))
-        super().__init__(*args, tz=LOCAL_ZONE, **kwargs)
+        kwargs.setdefault("tz", election_zone(None))
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         super().process_formdata(valuelist)
@@ -68,7 +68,18 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ActionForm(AppForm):
-    """Base: the hidden version every action form carries."""
+    """Base: the hidden version every action form carries. Times are read in `zone`
+    (the case's election's)."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            if issubclass(unbound_field.field_class, LocalDateTimeField):
+                options = {**options, "tz": lambda: form.zone}
+            return unbound_field.bind(form=form, **options)
+
+    def __init__(self, *args: Any, zone: ZoneInfo | None = None, **kwargs: Any) -> None:
+        self.zone = zone or election_zone(None)
+        super().__init__(*args, **kwargs)
 
     version = IntegerField(widget=widgets.HiddenInput(), validators=[InputRequired()])
 

@@ -5,7 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from complaints.db import Base, UTCDateTime, utcnow
@@ -22,7 +36,7 @@ from complaints.enums import (
     ReceivingBody,
     SanctionKind,
 )
-from complaints.lifecycle import State
+from complaints.lifecycle import State, is_overdue
 from complaints.models.base import created_at_column, enum_type, pk
 from complaints.models.election import Category, District, Election, Precinct, Region, TransferTarget
 from complaints.models.party import Filer, Respondent
@@ -174,8 +188,26 @@ class Complaint(Base):
     def label(self) -> str:
         return self.registration_number or f"draft {self.id}"
 
+    @hybrid_method
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
-        return self.due_at is not None and self.due_at < (now or utcnow())
+        """Overdue (lifecycle.is_overdue): the running clock's deadline has passed. Also a
+        SQL condition: `select(Complaint).where(Complaint.is_overdue(now))`."""
+        return is_overdue(self.due_at, now or utcnow())
+
+    @is_overdue.inplace.expression
+    @classmethod
+    def _is_overdue_condition(cls, now: dt.datetime | None = None) -> ColumnElement[bool]:
+        return and_(cls.due_at.is_not(None), cls.due_at < (now or utcnow()))
+
+    @hybrid_method
+    def is_due_within(self, now: dt.datetime, span: dt.timedelta) -> bool:
+        """Not overdue yet, but due before `now + span`."""
+        return self.due_at is not None and now <= self.due_at < now + span
+
+    @is_due_within.inplace.expression
+    @classmethod
+    def _is_due_within_condition(cls, now: dt.datetime, span: dt.timedelta) -> ColumnElement[bool]:
+        return and_(cls.due_at >= now, cls.due_at < now + span)
 
     def __repr__(self) -> str:
         return f"<Complaint {self.label} {self.status}>"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,6 +22,16 @@ class Named:
         return str(localized or getattr(self, "name"))  # noqa: B009 (declared by each model)
 
 
+#: The commission's zone where no election is at hand (DOMAIN.md section 4); each
+#: election carries its own in `timezone`.
+DEFAULT_TIMEZONE = "Asia/Bishkek"
+
+
+def election_zone(election: Election | None) -> ZoneInfo:
+    """The zone an election's days and times are read in (the default without one)."""
+    return ZoneInfo(election.timezone if election is not None and election.timezone else DEFAULT_TIMEZONE)
+
+
 class Election(Named, Base):
     __tablename__ = "elections"
     __table_args__ = (
@@ -35,7 +46,7 @@ class Election(Named, Base):
     name_ky: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[ElectionKind] = mapped_column(enum_type(ElectionKind, "kind"))
     election_day: Mapped[dt.date] = mapped_column(Date)
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Bishkek")
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
     #: Open for filing: monitors and the intake desk may file new complaints in it.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Deadline settings (DOMAIN.md section 4), calendar days unless named hours.
@@ -50,6 +61,10 @@ class Election(Named, Base):
 
     categories: Mapped[list[Category]] = relationship(back_populates="election",
                                                       order_by="Category.position")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return election_zone(self)
 
     def __repr__(self) -> str:
         return f"<Election {self.code}>"

@@ -216,8 +216,8 @@ def sweep(session: Session, now: dt.datetime | None = None, batch: int = 500) ->
         apply_action(session, case, Action.CLOSE, None, {"reason": "appeal window expired"}, now=now)
         counts["closed"] += 1
     overdue = session.scalars(
-        select(Complaint).where(Complaint.due_at < now, Complaint.overdue_since.is_(None),
-                                Complaint.status.in_(lifecycle.OPEN_STATES | {State.INADMISSIBLE}))
+        select(Complaint).where(Complaint.is_overdue(now), Complaint.overdue_since.is_(None),
+                                Complaint.status.in_(lifecycle.OVERDUE_STATES))
         .order_by(Complaint.due_at).limit(batch)).all()
     for case in overdue:
         apply_action(session, case, Action.MARK_OVERDUE, None, {}, now=now)

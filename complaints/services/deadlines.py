@@ -3,15 +3,15 @@ election's time zone; and the sweep that marks and escalates overdue cases."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from complaints import lifecycle
 from complaints.enums import Role
 from complaints.models import Complaint, Election
+from complaints.models.election import election_zone
 
 
 def local(election: Election, moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(ZoneInfo(election.timezone))
+    return moment.astimezone(election_zone(election))
 
 
 def is_election_period(election: Election, moment: dt.datetime) -> bool:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from complaints.enums import EvidenceKind
 from complaints.lifecycle import Action
 from complaints.models import Complaint, Evidence, User
+from complaints.models.election import DEFAULT_TIMEZONE
 from complaints.services.errors import NotPermitted, ValidationError
 
 CHUNK = 64 * 1024
@@ -425,7 +426,7 @@ class ExifClaim:
     lon: float | None = None
 
 
-def exif_claim(path: Path, timezone: str = "Asia/Bishkek") -> ExifClaim:
+def exif_claim(path: Path, timezone: str = DEFAULT_TIMEZONE) -> ExifClaim:
     """Capture time and GPS position from a JPEG's EXIF block, if present and sane.
 
     A time without an offset is read in the election's time zone. Anything malformed

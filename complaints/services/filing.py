@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from complaints.enums import CandidateStatus, FilerKind, RespondentKind
+from complaints.enums import CandidateStatus, ComplaintKind, FilerKind, RespondentKind
 from complaints.models import Filer, Respondent
 from complaints.names import clean_text, name_key, name_words
 from complaints.services.errors import ValidationError
@@ -120,25 +120,31 @@ class FilerInput:
         return out
 
 
-def filer_errors(data: FilerInput, *, complaint_kind: str) -> dict[str, str]:
-    """Standing rules (art. 44(2)): a name unless anonymous; observers give their
-    accreditation; anonymous filing is for violation reports only."""
-    data = data.cleaned()
-    errors: dict[str, str] = {}
+def standing_errors(kind: FilerKind | str | None, name: str | None, accreditation_number: str | None, *,
+                    complaint_kind: ComplaintKind | str) -> dict[str, str]:
+    """The one definition of standing (art. 44(2)): a name unless anonymous; observers
+    give their accreditation; anonymous filing is for violation reports only (an
+    anonymous filer cannot appeal). Empty when the filer has standing."""
     try:
-        kind = FilerKind(data.kind or "")
+        kind = FilerKind(kind or "")
     except ValueError:
-        errors["kind"] = _("Choose the filer's standing.")
-        return errors
+        return {"kind": _("Choose the filer's standing.")}
+    errors: dict[str, str] = {}
     if kind == FilerKind.ANONYMOUS:
-        if complaint_kind == "appeal":
+        if ComplaintKind(complaint_kind) == ComplaintKind.APPEAL:
             errors["kind"] = _("An appeal cannot be anonymous: an anonymous filer cannot appeal.")
         return errors
-    if not data.name:
+    if not (name or "").strip():
         errors["name"] = _("Give the filer's name.")
-    if kind == FilerKind.OBSERVER and not data.accreditation_number:
+    if kind == FilerKind.OBSERVER and not (accreditation_number or "").strip():
         errors["accreditation_number"] = _("An observer gives the accreditation number.")
     return errors
+
+
+def filer_errors(data: FilerInput, *, complaint_kind: str) -> dict[str, str]:
+    """`standing_errors` for details typed in (whitespace folded first)."""
+    data = data.cleaned()
+    return standing_errors(data.kind, data.name, data.accreditation_number, complaint_kind=complaint_kind)
 
 
 SAME_FIELDS = ("kind", "name", "identity_number", "address", "phone", "email", "organisation",

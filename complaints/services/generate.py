@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from enum import Enum
 from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -54,6 +53,7 @@ from complaints.models import (
     Respondent,
     Sanction,
 )
+from complaints.models.election import election_zone
 from complaints.models.stats import StatCaseKeys
 from complaints.services import deadlines, history, stats
 
@@ -156,7 +156,7 @@ def generate(session: Session, count: int, *, election: Election, seed: int | No
 
 def _batch(session: Session, pools: Pools, n: int, rng: random.Random) -> None:
     election = pools.election
-    zone = ZoneInfo(election.timezone)
+    zone = election_zone(election)
     eday = dt.datetime.combine(election.election_day, dt.time(8), zone).astimezone(dt.UTC)
     last_seq = session.execute(update(Election).where(Election.id == election.id)
                                .values(case_seq=Election.case_seq + n).returning(Election.case_seq)).scalar_one()
@@ -309,7 +309,7 @@ def _history(session: Session, plans: list[dict[str, Any]]) -> None:
 
 
 def _counters(session: Session, plans: list[dict[str, Any]], election: Any) -> None:
-    zone = ZoneInfo(election.timezone)
+    zone = election_zone(election)
     totals: Counter[stats.Cell] = Counter()
     snaps = []
     for p in plans:

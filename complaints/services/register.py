@@ -18,7 +18,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from complaints.enums import PUBLIC_FILER_KINDS
 from complaints.lifecycle import State
 from complaints.models import Complaint, ComplaintRespondent, Decision, Election, Respondent, Sanction
+from complaints.models.election import election_zone
 
 PAGE_SIZE = 50
 BATCH = 1000
@@ -100,7 +100,7 @@ def register_query(session: Session, f: RegisterFilters) -> Select[tuple[Complai
                                                         Decision.published_at.is_not(None))
         query = query.where(Complaint.id.in_(published))
     election = session.get(Election, f.election_id) if f.election_id else None
-    zone = ZoneInfo(election.timezone if election else "Asia/Bishkek")
+    zone = election_zone(election)
     if f.day_from:
         query = query.where(Complaint.received_at >= dt.datetime.combine(f.day_from, dt.time(), zone))
     if f.day_to:

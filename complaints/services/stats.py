@@ -20,16 +20,16 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, func, select
 from sqlalchemy import case as sql_case
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from complaints.db import utcnow
 from complaints.enums import Outcome, RespondentKind
-from complaints.lifecycle import State
+from complaints.lifecycle import OPEN_STATES, State
 from complaints.models import Category, Complaint, ComplaintRespondent, Decision, Election, Region, Respondent
+from complaints.models.election import election_zone
 from complaints.models.stats import ALL_DAYS, ANY, StatCaseKeys, StatCounter
 
 #: Time to decision is kept as a histogram of whole hours, capped here (30 days).
@@ -38,8 +38,7 @@ PARTY_KINDS = frozenset({RespondentKind.CANDIDATE, RespondentKind.PARTY})
 UPHELD = frozenset({Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value})
 #: The dashboard's status groups, in the order shown.
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
-    "open": tuple(s.value for s in (State.SUBMITTED, State.DEFICIENT, State.UNDER_EXAMINATION,
-                                    State.HEARING_SCHEDULED, State.REOPENED)),
+    "open": tuple(s.value for s in State if s in OPEN_STATES),
     "inadmissible": (State.INADMISSIBLE.value,),
     "transferred": (State.TRANSFERRED.value,),
     "decided": (State.DECIDED.value,),
@@ -136,7 +135,7 @@ def facts_of(case: Complaint, election: Election | None = None) -> CaseFacts | N
     if case.received_at is None or case.status == State.DRAFT:
         return None
     election = election or case.election
-    when = case.received_at.astimezone(ZoneInfo(election.timezone))
+    when = case.received_at.astimezone(election_zone(election))
     respondents = [link.respondent for link in case.respondent_links]
     decisions = sorted(case.decisions, key=lambda d: (d.decided_at, d.id or 0))
     facts = CaseFacts(
@@ -417,14 +416,7 @@ def _side(cases: int, outcomes: Counter[str], hours: Counter[str]) -> dict[str, 
             "median_hours": percentile(hist, 0.5)}
 
 
-def overdue_clause(now: dt.datetime) -> Any:
-    """A case is overdue when its running clock (`due_at`) has expired."""
-    return and_(Complaint.due_at.is_not(None), Complaint.due_at < now)
-
-
-def due24_clause(now: dt.datetime) -> Any:
-    """Not overdue yet, but due within the next 24 hours."""
-    return and_(Complaint.due_at >= now, Complaint.due_at < now + dt.timedelta(hours=24))
+DAY = dt.timedelta(hours=24)
 
 
 def live_counts(session: Session, f: Filters, election: Election | None,
@@ -432,7 +424,8 @@ def live_counts(session: Session, f: Filters, election: Election | None,
     """Overdue and due-within-24h, counted now (they change with the clock, not with
     writes). One pass over the cases whose clock ends before now + 24 h (the `due_at` index)."""
     now = now or utcnow()
-    q = select(func.count(sql_case((overdue_clause(now), 1))), func.count(sql_case((due24_clause(now), 1)))) \
+    q = select(func.count(sql_case((Complaint.is_overdue(now), 1))),
+               func.count(sql_case((Complaint.is_due_within(now, DAY), 1)))) \
         .select_from(Complaint).where(Complaint.due_at < now + dt.timedelta(hours=24))
     if f.election_id is not None:
         q = q.where(Complaint.election_id == f.election_id)
@@ -441,7 +434,7 @@ def live_counts(session: Session, f: Filters, election: Election | None,
     if f.category_id is not None:
         q = q.where(Complaint.primary_category_id == f.category_id)
     if election is not None and (f.day_from or f.day_to):
-        zone = ZoneInfo(election.timezone)
+        zone = election_zone(election)
         if f.day_from:
             q = q.where(Complaint.received_at >= dt.datetime.combine(f.day_from, dt.time(), zone))
         if f.day_to:

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from complaints import access, labels, lifecycle
 from complaints.db import utcnow
-from complaints.enums import CASE_STAFF_ROLES, ComplaintKind, FilerKind, LinkKind, ReceivingBody, Role
+from complaints.enums import CASE_STAFF_ROLES, LinkKind, ReceivingBody, Role
 from complaints.lifecycle import State
 from complaints.models import CaseLink, Complaint, ComplaintRespondent, TransferTarget, User
 from complaints.services.cases import completeness_errors
+from complaints.services.filing import standing_errors
 
 #: What the queue shows unless a status is chosen: cases somebody still has to act on.
 ACTIVE_STATES = frozenset(lifecycle.OPEN_STATES | lifecycle.DECIDED_STATES | {State.INADMISSIBLE})
@@ -121,9 +122,9 @@ def _base(user: User, f: QueueFilters, *, with_status: bool = True, quick: bool 
 
 def _quick_condition(name: str, user: User, now: dt.datetime) -> Any:
     if name == "overdue":
-        return Complaint.due_at < now
+        return Complaint.is_overdue(now)
     if name == "due24":
-        return and_(Complaint.due_at >= now, Complaint.due_at < now + dt.timedelta(hours=24))
+        return Complaint.is_due_within(now, dt.timedelta(hours=24))
     if name == "mine":
         return Complaint.assignee_id == user.id
     return Complaint.escalated_to == user.role.value
@@ -255,14 +256,10 @@ def admissibility_checklist(session: Session, case: Complaint) -> list[CheckItem
         items.append(CheckItem("on_time", _("On time"), True, _("Received within the filing period.")))
 
     filer = case.filer
-    if filer is None:
-        items.append(CheckItem("standing", _("Standing"), False, _("No filer is recorded."), "no_standing"))
-    elif filer.kind == FilerKind.ANONYMOUS and case.kind == ComplaintKind.APPEAL:
-        items.append(CheckItem("standing", _("Standing"), False, _("An anonymous filer cannot appeal."),
-                               "no_standing"))
-    elif filer.kind == FilerKind.OBSERVER and not filer.accreditation_number:
-        items.append(CheckItem("standing", _("Standing"), False, _("Observer without an accreditation number."),
-                               "no_standing"))
+    lacking = standing_errors(filer.kind, filer.name, filer.accreditation_number, complaint_kind=case.kind) \
+        if filer is not None else {"kind": _("No filer is recorded.")}
+    if lacking:
+        items.append(CheckItem("standing", _("Standing"), False, " ".join(lacking.values()), "no_standing"))
     else:
         items.append(CheckItem("standing", _("Standing"), True, _("Filer: %(kind)s.", kind=labels.label(filer.kind))))
 

@@ -22,6 +22,7 @@ from complaints.enums import Channel, ComplaintKind, Role
 from complaints.forms.filing import MAX_ROWS, FilingForm, IntakeForm, TrackForm, choice, opt_int, to_local, to_utc
 from complaints.lifecycle import Action, State
 from complaints.models import CaseHistory, Complaint, District, Election, Evidence, Filer, Precinct, Region, Respondent
+from complaints.models.election import election_zone
 from complaints.security import limiter
 from complaints.services import cases as svc
 from complaints.services import deadlines, evidence_store, filing
@@ -163,10 +164,11 @@ def show_errors(form: FilingForm, errors: dict[str, str]) -> None:
         target.append(_(message))
 
 
-def _form_checks(form: FilingForm) -> bool:
-    """What WTForms validators cannot say alone; True when all is well."""
+def _form_checks(form: FilingForm, election: Election | None) -> bool:
+    """What WTForms validators cannot say alone; True when all is well. Times are read
+    in the election's zone."""
     ok = True
-    zone = "Asia/Bishkek"
+    zone = election_zone(election).key
     now = utcnow() + dt.timedelta(minutes=5)
     for f in (form.incident_at, form.awareness_at, form.act_date) + \
             ((form.received_at,) if isinstance(form, IntakeForm) else ()):
@@ -326,7 +328,7 @@ def handle_filing(form: FilingForm, case: Complaint | None) -> Any:
     adding_row = button in ("add_respondent", "add_allegation")
     valid = True if adding_row else form.validate()
     if not adding_row:
-        valid = _form_checks(form) and valid
+        valid = _form_checks(form, election) and valid
     if button == "submit" and (case is None or case.status == State.DRAFT):
         valid = form.check_complete() and valid
     if election is None:

@@ -47,7 +47,7 @@ FORM_ORDER = [Action.ACCEPT, Action.CURE, Action.ASSIGN, Action.NOTIFY_RESPONDEN
 def build_form(action: Action, case: Complaint, *, bound: bool = False) -> ActionForm:
     """The action's form with its choices for this case; bound to the request when `bound`."""
     form_cls = FORMS[action]
-    kwargs: dict[str, Any] = {"prefix": action.value}
+    kwargs: dict[str, Any] = {"prefix": action.value, "zone": case.election.zone}
     if not bound:
         kwargs["formdata"] = None
     form = form_cls(**kwargs)
