@@ -117,8 +117,11 @@ def test_register_pages_by_keyset(client: Any, session: Session) -> None:
 
 def test_register_export_streams_every_matching_case(client: Any, session: Session, private_case: Complaint) -> None:
     r = client.get("/public/register.csv")
-    assert r.is_streamed and r.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
+    assert r.is_streamed and r.mimetype == "text/csv" and r.mimetype_params.get("charset") == "utf-8"
+    body = r.get_data()
+    # UTF-8 with a byte order mark, so spreadsheet programs read the Cyrillic right.
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     count = len(list(session.scalars(select(Complaint.id).where(Complaint.status != State.DRAFT))))
     assert len(rows) == count + 1 and rows[0][0] == "registration_number"
     mine = next(row for row in rows if row[0] == private_case.registration_number)
@@ -139,7 +142,7 @@ def test_staff_export_uses_the_queue_filters(client: Any, auth: Any, session: Se
     auth.login("clerk")
     r = client.get("/dashboard/export/cases.csv?status=published")
     assert r.is_streamed
-    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(r.get_data().decode("utf-8-sig"))))
     published = set(session.scalars(select(Complaint.registration_number)
                                     .where(Complaint.status == State.PUBLISHED)))
     assert {row[0] for row in rows[1:]} == published

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,8 +36,9 @@ class StatsFilterForm(AppForm):
 
     def load_choices(self, session: Session) -> Election | None:
         """Fill the choices; return the chosen election (the current one by default)."""
+        lang = str(get_locale() or "en")
         elections = list(session.scalars(select(Election).order_by(Election.election_day.desc())))
-        self.election.choices = [(e.id, f"{e.name} ({e.code})") for e in elections]
+        self.election.choices = [(e.id, f"{e.name_in(lang)} ({e.code})") for e in elections]
         chosen = next((e for e in elections if e.id == self.election.data), None)
         if chosen is None:
             chosen = stats.default_election(session)
@@ -45,7 +47,7 @@ class StatsFilterForm(AppForm):
             (r.id, r.name) for r in session.scalars(select(Region).order_by(Region.name))]
         cats = session.scalars(select(Category).where(Category.election_id == (chosen.id if chosen else -1))
                                .order_by(Category.position)) if chosen else []
-        self.category.choices = [(None, _l("All categories"))] + [(c.id, c.name) for c in cats]
+        self.category.choices = [(None, _l("All categories"))] + [(c.id, c.name_in(lang)) for c in cats]
         if self.region.data not in {r for r, _ in self.region.choices}:
             self.region.data = None
         if self.category.data not in {c for c, _ in self.category.choices}:

@@ -70,7 +70,7 @@ class Election(Named, Base):
         return f"<Election {self.code}>"
 
 
-class Category(Base):
+class Category(Named, Base):
     """One entry of an election's allegation taxonomy. Never deleted once a case cites
     it: a retired category stays on old cases and leaves the filing forms."""
 
@@ -92,10 +92,6 @@ class Category(Base):
     refer_to_law_enforcement: Mapped[bool] = mapped_column(Boolean, default=False)
 
     election: Mapped[Election] = relationship(back_populates="categories")
-
-    def name_in(self, locale: str | None) -> str:
-        """The name in `locale`; the English name for `en` or when that translation is missing."""
-        return {"ru": self.name_ru, "ky": self.name_ky}.get(str(locale or ""), "") or self.name
 
 
 class TransferTarget(Named, Base):

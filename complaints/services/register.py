@@ -197,6 +197,9 @@ def public_entry(case: Complaint) -> dict[str, Any]:
         "decided_at": _iso(decision.decided_at) if decision else None,
         "published_at": _iso(decision.published_at) if decision else None,
         "category": case.primary_category.name if case.primary_category else None,
+        # The category in each UI language, for pages and readers in Russian or Kyrgyz.
+        "category_names": ({"en": case.primary_category.name, "ru": case.primary_category.name_in("ru"),
+                            "ky": case.primary_category.name_in("ky")} if case.primary_category else None),
         "region": case.region.name if case.region else None,
         "respondents": respondents,
         "filer": public_filer,
@@ -256,7 +259,14 @@ def staff_csv_row(entry: dict[str, Any]) -> list[str]:
     return [csv_safe(flat[c]) for c in STAFF_CSV_COLUMNS]
 
 
+#: The byte order mark that tells spreadsheet programs (Excel above all) the file is
+#: UTF-8, so Cyrillic names open readable; other readers skip it.
+CSV_BOM = "\ufeff"
+
+
 def stream_csv(columns: Iterable[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    """The CSV text, UTF-8 with a byte order mark, in chunks."""
+    yield CSV_BOM
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(list(columns))

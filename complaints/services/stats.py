@@ -476,7 +476,9 @@ def summary(session: Session, f: Filters, *, public: bool, now: dt.datetime | No
     categories = {x.id: x for x in session.scalars(select(Category).where(Category.id.in_(cat_ids)))} \
         if cat_ids else {}
     by_category = [{"id": int(k), "code": categories[int(k)].code if int(k) in categories else None,
-                    "name": categories[int(k)].name if int(k) in categories else "(none)", "cases": n}
+                    "name": categories[int(k)].name if int(k) in categories else "(none)", "cases": n,
+                    **({"name_ru": categories[int(k)].name_in("ru"), "name_ky": categories[int(k)].name_in("ky")}
+                       if int(k) in categories else {})}
                    for k, n in c.get("category", Counter()).most_common()]
     by_region = [{"id": int(k), "code": regions[int(k)].code if int(k) in regions else None,
                   "name": regions[int(k)].name if int(k) in regions else "(none)", "cases": n}
@@ -533,6 +535,7 @@ def summary(session: Session, f: Filters, *, public: bool, now: dt.datetime | No
     live = live_counts(session, f, election, now)
     return {
         "election": ({"id": election.id, "code": election.code, "name": election.name,
+                      "name_ru": election.name_in("ru"), "name_ky": election.name_in("ky"),
                       "election_day": election.election_day.isoformat()} if election else None),
         "filters": {"from": f.day_from.isoformat() if f.day_from else None,
                     "to": f.day_to.isoformat() if f.day_to else None,

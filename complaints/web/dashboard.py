@@ -4,9 +4,12 @@ The numbers come from the counters of `complaints.services.stats`; each one link
 the work queue (`/cases?...`) filtered to the same cases."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from babel.dates import format_date
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,7 +21,7 @@ from complaints.models import Election
 from complaints.services import register, stats
 from complaints.stats_cli import generate_cases_command, stats_group
 from complaints.web.auth import roles_required
-from complaints.web.filters import label
+from complaints.web.filters import label, named
 
 bp = Blueprint("dashboard", __name__, cli_group=None)
 bp.cli.add_command(stats_group)
@@ -97,6 +100,11 @@ def export_cases_json() -> Any:
                              "Cache-Control": "no-store"})
 
 
+def day_label(iso_day: str) -> str:
+    """A calendar day (already in the election's zone) as the current language writes it."""
+    return format_date(dt.date.fromisoformat(iso_day), "medium", locale=get_locale())
+
+
 def chart_rows(data: dict[str, Any], *, links: bool, queue: dict[str, Any]) -> dict[str, Any]:
     """(label, number[, queue link]) rows for the charts and their tables."""
     def link(**args: Any) -> str | None:
@@ -106,9 +114,9 @@ def chart_rows(data: dict[str, Any], *, links: bool, queue: dict[str, Any]) -> d
 
     return {
         "groups": stats.STATUS_GROUPS,
-        "days": [(d["day"], d["cases"]) for d in data["per_day"]],
+        "days": [(day_label(d["day"]), d["cases"]) for d in data["per_day"]],
         "hours": [(f"{h['hour']:02d}:00", h["cases"]) for h in data["election_day_hours"]],
-        "categories": [(c["name"] if c["id"] else _("(none)"), c["cases"], link(category=c["id"]) if c["id"] else None)
+        "categories": [(named(c) if c["id"] else _("(none)"), c["cases"], link(category=c["id"]) if c["id"] else None)
                        for c in data["by_category"]],
         "regions": [(r["name"] if r["id"] else _("(none)"), r["cases"], link(region=r["id"]) if r["id"] else None)
                     for r in data["by_region"]],

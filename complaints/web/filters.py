@@ -69,6 +69,16 @@ def number(value: Any) -> str:
     return "—" if value is None else format_decimal(value, locale=get_locale())
 
 
+def named(record: Any) -> str:
+    """A configured record (election, category, transfer body) by its name in the current language."""
+    if record is None or isinstance(record, Undefined):
+        return "—"
+    lang = str(get_locale() or "en")
+    if isinstance(record, dict):  # a record as the stats and register services hand it over
+        return str(record.get(f"name_{lang}") or record.get("name") or "—")
+    return str(record.name_in(lang))
+
+
 def label(value: Any) -> str:
     """An enum value as words in the current language (complaints/labels.py)."""
     return labels.label(value)
@@ -114,6 +124,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["named"] = named
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.tests["past"] = is_past

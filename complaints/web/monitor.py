@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_, func, or_, select
 
-from complaints import access, lifecycle
+from complaints import access, labels, lifecycle
 from complaints.db import db, utcnow
 from complaints.enums import Channel, ComplaintKind, Role
 from complaints.forms.filing import MAX_ROWS, FilingForm, IntakeForm, TrackForm, choice, opt_int, to_local, to_utc
@@ -30,6 +30,7 @@ from complaints.services.errors import ConflictError, NotPermitted, TransitionEr
 from complaints.web import form_keys
 from complaints.web.auth import roles_required
 from complaints.web.cases import load_case
+from complaints.web.filters import named
 
 bp = Blueprint("monitor", __name__)
 
@@ -59,7 +60,7 @@ def _place_choices() -> tuple[list[Any], list[Any], list[Any]]:
 
 
 def _respondent_label(r: Respondent) -> str:
-    extra = r.kind.value.replace("_", " ")
+    extra = labels.label(r.kind)
     if r.affiliation:
         extra += f", {r.affiliation}"
     return f"{r.name} ({extra})"
@@ -67,9 +68,9 @@ def _respondent_label(r: Respondent) -> str:
 
 def setup_choices(form: FilingForm, election: Election | None, case: Complaint | None = None) -> None:
     elections = _elections()
-    form.election_id.choices = [choice("", "—")] + [choice(e.id, e.name) for e in elections]
+    form.election_id.choices = [choice("", "—")] + [choice(e.id, named(e)) for e in elections]
     if election is not None and election not in elections:
-        form.election_id.choices.append(choice(election.id, election.name))
+        form.election_id.choices.append(choice(election.id, named(election)))
     staff = current_user.is_staff
     registry = db.session.scalars(filing.registry_query(election.id if election else None, include_private=staff)
                                   .order_by(Respondent.name_folded).limit(2000)).all()
@@ -81,7 +82,7 @@ def setup_choices(form: FilingForm, election: Election | None, case: Complaint |
     for entry in form.respondents:
         entry.form.respondent_id.choices = respondent_choices
     categories = election.categories if election else []
-    category_choices = [choice("", "—")] + [choice(c.id, c.name) for c in categories]
+    category_choices = [choice("", "—")] + [choice(c.id, named(c)) for c in categories]
     for entry in form.allegations:
         entry.form.category_id.choices = category_choices
     form.region_id.choices, form.district_id.choices, form.precinct_id.choices = _place_choices()
