@@ -81,3 +81,8 @@ def public_history_clause() -> ColumnElement[bool]:
     return and_(CaseHistory.internal.is_(False),
                 or_(CaseHistory.from_state.is_distinct_from(CaseHistory.to_state),
                     CaseHistory.action.in_(PUBLIC_RECORD_ACTIONS)))
+
+
+def can_administer(user: Any) -> bool:
+    """Elections, categories, transfer bodies, accounts and tokens: the admin role only."""
+    return user is not None and getattr(user, "is_authenticated", False) and user.role == Role.ADMIN

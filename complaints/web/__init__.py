@@ -15,6 +15,7 @@ BLUEPRINT_MODULES = [
     "complaints.web.evidence",
     "complaints.web.dashboard",
     "complaints.web.public",
+    "complaints.web.admin",
 ]
 
 

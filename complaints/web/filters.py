@@ -149,6 +149,7 @@ NAV = [
     ("public.dashboard", "Public dashboard", None),
     ("monitor.track", "Track a complaint", {None}),
     ("apidocs.reference", "API", {"clerk", "investigator", "commissioner", "admin"}),
+    ("admin.index", "Administration", {"admin"}),
 ]
 
 
