@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from complaints import access, lifecycle
 from complaints.db import db
 from complaints.enums import Appellant, InadmissibilityGround, Role
 from complaints.forms.actions import FORMS, ActionForm, choices
+from complaints.i18n import current_language
 from complaints.lifecycle import Action, State, TransitionError
 from complaints.models import Category, Complaint, Election, Region, Respondent, User
 from complaints.services import workflow as wf
@@ -61,7 +61,7 @@ def build_form(action: Action, case: Complaint, *, bound: bool = False) -> Actio
         if not bound and case.assignee_id is not None and action == Action.ASSIGN:
             form.assignee_id.data = str(case.assignee_id)
     if action == Action.TRANSFER:
-        lang = str(get_locale() or "en")
+        lang = current_language()
         form.transfer_to.choices = choices([("", "")] + [(b.code, b.name_in(lang))
                                                          for b in wf.transfer_targets(db.session)])
     if hasattr(form, "respondent_id"):
