@@ -138,8 +138,17 @@ def category(category_id: int) -> Any:
         422 if form.errors else 200
 
 
-@bp.route("/categories/<int:category_id>/<any(retire, restore):verb>", methods=["POST"])
-def retire_category(category_id: int, verb: str) -> Any:
+@bp.route("/categories/<int:category_id>/retire", methods=["POST"])
+def retire_category(category_id: int) -> Any:
+    return _category_retired(category_id, "retire")
+
+
+@bp.route("/categories/<int:category_id>/restore", methods=["POST"])
+def restore_category(category_id: int) -> Any:
+    return _category_retired(category_id, "restore")
+
+
+def _category_retired(category_id: int, verb: str) -> Any:
     record = _get(Category, category_id)
     if ConfirmForm().validate_on_submit():
         svc.set_category_retired(db.session, current_user, record, verb == "retire")
@@ -172,8 +181,17 @@ def body(body_id: int | None = None) -> Any:
     return render_template("admin/body.html", form=form, body=record), 422 if form.errors else 200
 
 
-@bp.route("/bodies/<int:body_id>/<any(retire, restore):verb>", methods=["POST"])
-def retire_body(body_id: int, verb: str) -> Any:
+@bp.route("/bodies/<int:body_id>/retire", methods=["POST"])
+def retire_body(body_id: int) -> Any:
+    return _body_retired(body_id, "retire")
+
+
+@bp.route("/bodies/<int:body_id>/restore", methods=["POST"])
+def restore_body(body_id: int) -> Any:
+    return _body_retired(body_id, "restore")
+
+
+def _body_retired(body_id: int, verb: str) -> Any:
     record = _get(TransferTarget, body_id)
     if ConfirmForm().validate_on_submit():
         svc.set_body_retired(db.session, current_user, record, verb == "retire")
@@ -236,8 +254,17 @@ def user(user_id: int) -> Any:
         422 if form.errors else 200
 
 
-@bp.route("/users/<int:user_id>/<any(disable, enable):verb>", methods=["POST"])
-def set_active(user_id: int, verb: str) -> Any:
+@bp.route("/users/<int:user_id>/disable", methods=["POST"])
+def disable_user(user_id: int) -> Any:
+    return _set_active(user_id, "disable")
+
+
+@bp.route("/users/<int:user_id>/enable", methods=["POST"])
+def enable_user(user_id: int) -> Any:
+    return _set_active(user_id, "enable")
+
+
+def _set_active(user_id: int, verb: str) -> Any:
     record = _get(User, user_id)
     if ConfirmForm().validate_on_submit():
         try:
