@@ -26,7 +26,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from complaints import access
@@ -39,6 +39,7 @@ STORED_LEVEL = 8
 BLOCK = 1 << STORED_LEVEL
 LEAF_VERSION = 1
 #: The signed statement; tools/verify_proof.py builds the same bytes.
+_SIGNER_LOCK = 0x4172797A  # "Aryz"
 CHECKPOINT_FORMAT = "aryz-checkpoint v1\ntree_size {size}\nroot {root}\ntime {time}\n"
 
 
@@ -220,6 +221,9 @@ def make_checkpoint(session: Session, key: Ed25519PrivateKey, now: dt.datetime |
     """Sign the tree over every history row so far (None when nothing is new). Refuses
     (AuditError) when the rows since the last checkpoint do not chain, or the tree no
     longer extends the last checkpoint: a signature must never bless a rewrite."""
+    if session.get_bind().dialect.name == "postgresql":
+        # One signer at a time (SQLite transactions already begin with the write lock).
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SIGNER_LOCK})
     size = history_size(session)
     last = latest(session)
     if size == 0 or (last is not None and last.tree_size >= size):
