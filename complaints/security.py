@@ -5,7 +5,8 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, render_template, request
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -60,9 +61,32 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
+def _has_nul(values: Any) -> bool:
+    return any("\x00" in value for value in values)
+
+
+def refuse_nul_bytes() -> Any:
+    """A NUL byte in a form field, a query parameter or a path is never meant: PostgreSQL
+    cannot store one and no page needs it. 400 with a clear message, before any view runs."""
+    from complaints.web.errors import json_error, wants_json
+
+    try:
+        found = "\x00" in request.path or _has_nul(request.args.values()) or _has_nul(request.form.values()) \
+            or _has_nul(f.filename or "" for f in request.files.values())
+    except UnicodeDecodeError:
+        found = True
+    if not found:
+        return None
+    message = _("The request contained a NUL character (\\0), which no field accepts. Remove it and try again.")
+    if wants_json():
+        return json_error(400, message, code="bad_request")
+    return render_template("error.html", status=400, message=message), 400
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
+    app.before_request(refuse_nul_bytes)
 
     @app.after_request
     def _headers(response: Response) -> Response:

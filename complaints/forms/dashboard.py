@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import DateField, SelectField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from complaints.forms import AppForm
 from complaints.models import Category, Election, Region
@@ -24,13 +24,22 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+#: Dates outside these years are no election's: refused before they reach date arithmetic.
+FIRST_YEAR, LAST_YEAR = 1990, 2200
+
+
+def sane_day(_form: Any, field: Any) -> None:
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(_l("Give a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR))
+
+
 class StatsFilterForm(AppForm):
     class Meta:
         csrf = False
 
     election = SelectField(_l("Election"), coerce=_int_or_none, validate_choice=False)
-    start = DateField(_l("Received from"), validators=[Optional()])
-    end = DateField(_l("Received until"), validators=[Optional()])
+    start = DateField(_l("Received from"), validators=[Optional(), sane_day])
+    end = DateField(_l("Received until"), validators=[Optional(), sane_day])
     region = SelectField(_l("Region"), coerce=_int_or_none, validate_choice=False)
     category = SelectField(_l("Category"), coerce=_int_or_none, validate_choice=False)
 

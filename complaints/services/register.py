@@ -62,9 +62,11 @@ class RegisterFilters:
 
         def day(name: str) -> dt.date | None:
             try:
-                return dt.date.fromisoformat((args.get(name) or "").strip())
+                value = dt.date.fromisoformat((args.get(name) or "").strip())
             except ValueError:
                 return None
+            # No election lies outside these years; beyond them date arithmetic overflows.
+            return value if 1990 <= value.year <= 2200 else None
 
         status = (args.get("status") or "").strip()
         outcome = (args.get("outcome") or "").strip()

@@ -143,7 +143,9 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime | None, int] | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         due, last_id = json.loads(raw)
         when = dt.datetime.fromisoformat(due) if due is not None else None
-        if when is not None and when.tzinfo is None or not isinstance(last_id, int):
+        if when is not None and when.tzinfo is None or not isinstance(last_id, int) or not 0 <= last_id < 2**31:
+            return None
+        if when is not None and not 1990 <= when.year <= 2200:
             return None
         return when, last_id
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
