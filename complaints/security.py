@@ -72,8 +72,9 @@ def refuse_nul_bytes() -> Any:
 
     try:
         found = "\x00" in request.path or _has_nul(request.args.values())
-        # Only a form body is parsed here: a JSON body is left unread for its own size cap.
-        if not found and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # Only a page's form body is parsed here: the API reads (or refuses) its own bodies.
+        if not found and not request.path.startswith("/api/") \
+                and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             found = _has_nul(request.form.values()) or _has_nul(f.filename or "" for f in request.files.values())
     except UnicodeDecodeError:
         found = True
