@@ -68,21 +68,17 @@ def _has_nul(values: Any) -> bool:
 def refuse_nul_bytes() -> Any:
     """A NUL byte in a form field, a query parameter or a path is never meant: PostgreSQL
     cannot store one and no page needs it. 400 with a clear message, before any view runs."""
-    from complaints.web.errors import json_error, wants_json
-
+    if request.path.startswith("/api/"):
+        return None  # the API refuses NUL field by field (422 with `fields`), and reads its own bodies
     try:
         found = "\x00" in request.path or _has_nul(request.args.values())
-        # Only a page's form body is parsed here: the API reads (or refuses) its own bodies.
-        if not found and not request.path.startswith("/api/") \
-                and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if not found and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             found = _has_nul(request.form.values()) or _has_nul(f.filename or "" for f in request.files.values())
     except UnicodeDecodeError:
         found = True
     if not found:
         return None
     message = _("The request contained a NUL character (\\0), which no field accepts. Remove it and try again.")
-    if wants_json():
-        return json_error(400, message, code="bad_request")
     return render_template("error.html", status=400, message=message), 400
 
 
