@@ -351,8 +351,8 @@ def seed_article_cases(b: Builder) -> dict[str, Complaint]:
                            "image.", region="BI", received=t(10, 6, 10 + len(smear)), awareness=t(10, 5, 19))
         smear.append(c)
         out[key] = c
-    b.act(smear[1], Action.LINK_CASE, "clerk", t(10, 6, 15), other_case=smear[0], link_kind="related_to")
-    b.act(smear[2], Action.LINK_CASE, "clerk", t(10, 6, 15, 5), other_case=smear[0], link_kind="related_to")
+    b.act(smear[1], Action.LINK_CASE, "clerk", t(10, 6, 15), other_case=smear[0].registration_number, link_kind="related_to")
+    b.act(smear[2], Action.LINK_CASE, "clerk", t(10, 6, 15, 5), other_case=smear[0].registration_number, link_kind="related_to")
     b.act(smear[0], Action.ACCEPT, "clerk", t(10, 6, 16), assignee_id=d.users["investigator"].id)
     b.act(smear[0], Action.DECIDE, "commissioner", t(10, 8, 15), outcome="rejected",
           reasons="The reports are opinion and commentary on a public figure; no false statement of fact "
@@ -397,7 +397,7 @@ def seed_article_cases(b: Builder) -> dict[str, Complaint]:
         osh.append(c)
     lead = osh[0]
     for c in osh[1:]:
-        b.act(c, Action.LINK_CASE, "clerk", t(10, 4, 9), other_case=lead, link_kind="joined_with")
+        b.act(c, Action.LINK_CASE, "clerk", t(10, 4, 9), other_case=lead.registration_number, link_kind="joined_with")
     b.act(lead, Action.ACCEPT, "clerk", t(10, 4, 10), assignee_id=d.users["investigator"].id)
     b.act(lead, Action.REQUEST_EVIDENCE, "investigator", t(10, 4, 12),
           note="Working group: the recording of the speech was sent to the State Committee for National "

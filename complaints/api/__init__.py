@@ -69,5 +69,24 @@ def init_app(app: Flask) -> None:
     if csrf is not None:
         for bp in BLUEPRINTS:
             csrf.exempt(bp)
+    _document_action_bodies(api)
     app.register_blueprint(docs.bp)
     app.extensions["aryz-api"] = api
+
+
+ACTIONS_PATH = "/api/v1/complaints/{registration_number}/actions"
+
+
+def _document_action_bodies(api: Api) -> None:
+    """POST .../actions takes one body per action: describe it as one of those
+    (discriminated by `action`), each from the schema the service loads."""
+    refs = {}
+    for action, schema in schemas.action_bodies().items():
+        name = schema.__name__
+        if name not in api.spec.components.schemas:
+            api.spec.components.schema(name, schema=schema)
+        refs[action.value] = f"#/components/schemas/{name}"
+    operation = api.spec._paths[ACTIONS_PATH]["post"]  # noqa: SLF001 - amend the generated operation
+    operation["requestBody"]["content"]["application/json"]["schema"] = {
+        "oneOf": [{"$ref": ref} for ref in refs.values()],
+        "discriminator": {"propertyName": "action", "mapping": refs}}

@@ -2,7 +2,6 @@
 request parser, and field types that refuse what the database would choke on."""
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
@@ -13,20 +12,19 @@ from flask import Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint as SmorestBlueprint
-from marshmallow import validate
 from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import HTTPException
 
 from complaints.db import db
+from complaints.inputs import MAX_ID, BoundedList, Id, Text, When, flatten  # noqa: F401 (the API's field types)
 from complaints.lifecycle import TransitionError
 from complaints.models import User
 from complaints.services import tokens
 from complaints.services.errors import ConflictError, NotPermitted, ValidationError
 from complaints.web.errors import CODES, MESSAGES
 
-MAX_ID = 2**31 - 1
 #: Refused outright rather than stored: JSON nested deeper than any real request.
 MAX_DEPTH = 32
 
@@ -56,28 +54,6 @@ def error_response(status: int, message: str, fields: Mapping[str, Any] | None =
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
-
-
-def flatten(messages: Any, prefix: str = "") -> dict[str, str]:
-    """webargs/marshmallow messages ({"json": {"allegations": {0: {"facts": [...]}}}}) as
-    {"allegations-0-facts": "..."}, the same names the services use."""
-    out: dict[str, str] = {}
-    if isinstance(messages, Mapping):
-        for key, value in messages.items():
-            if not prefix and key in ("json", "query", "form", "files", "headers", "view_args"):
-                out.update(flatten(value, ""))
-                continue
-            name = str(key) if key != "_schema" else (prefix or "body")
-            out.update(flatten(value, f"{prefix}-{name}" if prefix and key != "_schema" else name))
-    elif isinstance(messages, list | tuple):
-        if all(isinstance(m, str) for m in messages):
-            out[prefix or "body"] = " ".join(messages)
-        else:
-            for m in messages:
-                out.update(flatten(m, prefix))
-    else:
-        out[prefix or "body"] = str(messages)
-    return out
 
 
 def _handle(exc: Exception) -> Response:
@@ -187,62 +163,6 @@ class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = ApiParser()
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**SmorestBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
                                              "multipart": "multipart/form-data"}
-
-
-# --------------------------------------------------------------------------- fields
-
-def _clean_text(value: str) -> None:
-    if "\x00" in value:
-        raise ma.ValidationError(_("Text may not contain NUL characters."))
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ma.ValidationError(_("Text must be valid Unicode.")) from None
-
-
-class Text(ma.fields.String):
-    """A string the database can store: no NUL, no lone surrogates, bounded length."""
-
-    def __init__(self, max_length: int = 20000, min_length: int | None = None, **kwargs: Any) -> None:
-        validators = list(kwargs.pop("validate", []) or [])
-        validators.append(validate.Length(min=min_length, max=max_length))
-        super().__init__(validate=validators, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        result = super()._deserialize(value, attr, data, **kwargs)
-        _clean_text(result)
-        return result
-
-
-class BoundedList(ma.fields.List):
-    """A list refused by its length before any item is deserialized."""
-
-    def __init__(self, cls_or_instance: Any, max_items: int, min_items: int = 0, **kwargs: Any) -> None:
-        kwargs.setdefault("validate", validate.Length(min=min_items, max=max_items))
-        super().__init__(cls_or_instance, **kwargs)
-        self.max_items = max_items
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, list | tuple) and len(value) > self.max_items:
-            raise ma.ValidationError(_("At most %(n)s items.", n=self.max_items))
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-def Id(**kwargs: Any) -> ma.fields.Integer:  # noqa: N802 (a field factory reads like a field class)
-    kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
-    return ma.fields.Integer(strict=kwargs.pop("strict", True), **kwargs)
-
-
-def _sane_year(value: dt.datetime) -> None:
-    if not 1990 <= value.year <= 2200:
-        raise ma.ValidationError(_("Give a date between 1990 and 2200."))
-
-
-def When(**kwargs: Any) -> ma.fields.AwareDateTime:  # noqa: N802
-    kwargs.setdefault("validate", _sane_year)
-    kwargs.setdefault("metadata", {"description": "ISO 8601 date and time with its offset, e.g. "
-                                                  "2017-10-15T09:30:00+06:00"})
-    return ma.fields.AwareDateTime(format="iso", **kwargs)
 
 
 # --------------------------------------------------------------------------- auth

@@ -24,6 +24,14 @@ def _fields(spec: dict[str, Any], schema: Any, prefix: str = "", depth: int = 0)
     """A schema's properties as flat rows (nested objects and lists of objects unfolded)."""
     schema = _resolve(spec, schema) or {}
     rows: list[dict[str, Any]] = []
+    if "oneOf" in schema:
+        # One body per value of the discriminator (the actions): each with its own fields.
+        mapping = (schema.get("discriminator") or {}).get("mapping") or {}
+        names = {ref: value for value, ref in mapping.items()}
+        for variant in schema["oneOf"]:
+            label = names.get(variant.get("$ref"), "")
+            rows.extend(_fields(spec, variant, f"{prefix}[{label}] " if label else prefix, depth + 1))
+        return rows
     required = set(schema.get("required", []))
     for name, prop in (schema.get("properties") or {}).items():
         prop = _resolve(spec, prop)

@@ -6,7 +6,8 @@ from marshmallow import fields, validate
 
 from complaints.api.common import MAX_ID, BoundedList, Id, Text, When
 from complaints.enums import Channel, ComplaintKind, EvidenceKind, FilerKind, Language, ReceivingBody, RespondentKind
-from complaints.lifecycle import Action, State
+from complaints.inputs import INPUTS
+from complaints.lifecycle import RULES, SYSTEM, Action, State
 
 
 class ErrorBody(ma.Schema):
@@ -264,8 +265,30 @@ class CaseDetail(CaseSummary):
 
 # --------------------------------------------------------------------------- actions
 
-API_ACTIONS = [a for a in Action if a not in (Action.CREATE, Action.EDIT, Action.SUBMIT, Action.ADD_EVIDENCE,
-                                              Action.MARK_OVERDUE, Action.CURE_LAPSED)]
+#: Taken through other endpoints (or the web form), never through /actions.
+NOT_BY_ACTIONS = frozenset({Action.CREATE, Action.EDIT, Action.SUBMIT, Action.ADD_EVIDENCE})
+#: The actions a client may post: every action a person may take, but those above.
+API_ACTIONS = [a for a in Action if a not in NOT_BY_ACTIONS
+               and any(r.actors - {SYSTEM} for r in RULES if r.action == a)]
+
+
+def _camel(action: Action) -> str:
+    return "".join(part.capitalize() for part in action.value.split("_"))
+
+
+def action_bodies() -> dict[Action, type[ma.Schema]]:
+    """Each action's body as the OpenAPI description shows it: its input schema
+    (complaints.inputs, the same one the service loads) with `action` and `version`."""
+    out: dict[Action, type[ma.Schema]] = {}
+    for action in API_ACTIONS:
+        rule = next(r for r in RULES if r.action == action)
+        out[action] = type(f"{_camel(action)}Body", (INPUTS[action],), {
+            "__doc__": f"`{action.value}`: {rule.description}",
+            "action": fields.String(required=True, validate=validate.OneOf([action.value])),
+            "version": fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID),
+                                      metadata={"description": "The case version you acted on."}),
+        })
+    return out
 
 
 class ActionIn(ma.Schema):

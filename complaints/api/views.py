@@ -9,12 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from complaints import access, lifecycle
-from complaints.lifecycle import Action
+from complaints.api import schemas
 from complaints.models import CaseHistory, Complaint, Evidence, User
 from complaints.services.cases import linked_cases
 
-#: Taken through other endpoints (or the web form), never through /actions.
-NOT_BY_ACTIONS = frozenset({Action.CREATE, Action.EDIT, Action.SUBMIT, Action.ADD_EVIDENCE})
 #: History payload keys a filer does not see (who on the staff works on it).
 STAFF_PAYLOAD_KEYS = frozenset({"assignee", "assignee_id", "previous"})
 
@@ -25,7 +23,7 @@ def is_staff(user: User) -> bool:
 
 def allowed_for(user: User, case: Complaint) -> list[str]:
     return [r.action.value for r in lifecycle.allowed_actions(case.status, access.actors(user, case), case)
-            if r.action not in NOT_BY_ACTIONS]
+            if r.action in schemas.API_ACTIONS]
 
 
 def summary(user: User, case: Complaint) -> dict[str, Any]:

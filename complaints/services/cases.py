@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from complaints import access, labels, lifecycle
+from complaints import access, inputs, labels, lifecycle
 from complaints.db import utcnow
 from complaints.enums import (
     Channel,
@@ -31,7 +31,11 @@ from complaints.models import (
     User,
 )
 from complaints.services import deadlines, history
-from complaints.services.actions import HANDLERS, NOTE_KEYS, ActionResult
+
+# The handlers register themselves in HANDLERS, by concern.
+from complaints.services import decision as _decision  # noqa: F401
+from complaints.services import examination as _examination  # noqa: F401
+from complaints.services import intake as _intake  # noqa: F401
 from complaints.services.content import (
     AllegationInput,
     ComplaintInput,
@@ -43,6 +47,7 @@ from complaints.services.content import (
     tracking_code_matches,
 )
 from complaints.services.errors import ConflictError, NotPermitted, ValidationError
+from complaints.services.handlers import HANDLERS, ActionResult
 
 __all__ = [
     "ON_CHANGE", "ActionResult", "AllegationInput", "ComplaintInput", "apply_action", "apply_content",
@@ -147,6 +152,11 @@ def apply_action(session: Session, case: Complaint, action: Action | str, actor:
         raise NotPermitted(f"{actor.display_name} is affiliated with a party to this case and is recused from it.")
     action = rule.action
     from_state = State(case.status)
+    if action not in inputs.CONTENT_ACTIONS:
+        try:
+            data = inputs.load(action, data)
+        except inputs.InputError as exc:
+            raise ValidationError(_("Some fields need attention."), exc.fields) from None
     try:
         # A savepoint: a stale version undoes only this action, and the caller's
         # transaction stays usable (the request decides whether to roll back).
@@ -159,7 +169,7 @@ def apply_action(session: Session, case: Complaint, action: Action | str, actor:
             session.flush()
     except StaleDataError:
         raise conflict_for(session, case) from None
-    note_key = NOTE_KEYS.get(action)
+    note_key = inputs.NOTE_FIELDS.get(action)
     note = data.get(note_key) if note_key else None
     role = None
     if actor is not None and lifecycle.FILER in who and actor.role == Role.MONITOR:
