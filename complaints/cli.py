@@ -119,3 +119,6 @@ def init_app(app: Flask) -> None:
                     backup_command, restore_command):
         app.cli.add_command(command)
     api_cli.init_app(app)
+    from complaints import notices_cli
+
+    notices_cli.init_app(app)

@@ -91,6 +91,13 @@ def from_env(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # The address the public reaches the app at: QR codes on issued documents lead there.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "AUDIT_CHECKPOINT_SECONDS": int(os.environ.get("AUDIT_CHECKPOINT_SECONDS", "3600")),
+        # E-mail notices (`flask notices send`): smtp://[user:password@]host:port, smtps://...,
+        # or file://path (the demo: messages appended to a local file).
+        "SMTP_URL": os.environ.get("SMTP_URL", "file://instance/mail.txt"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Aryz <aryz@localhost>"),
+        "NOTICE_MAX_ATTEMPTS": int(os.environ.get("NOTICE_MAX_ATTEMPTS", "5")),
+        # SMS gateways sign their webhook calls with this secret (HMAC-SHA256 of the body).
+        "SMS_WEBHOOK_SECRET": os.environ.get("SMS_WEBHOOK_SECRET", ""),
     }
     config.update(_base_url(overrides.get("BASE_URL", os.environ.get("BASE_URL", ""))))
     config["HSTS"] = env == "production"

@@ -256,3 +256,8 @@ from complaints.services import documents as _documents  # noqa: E402
 
 if _documents.on_change not in ON_CHANGE:
     ON_CHANGE.append(_documents.on_change)
+
+# The parties are told of the steps that concern them (complaints.services.notices).
+from complaints.services import notices as _notices  # noqa: E402
+
+_notices.register_listener(ON_CHANGE)
