@@ -109,3 +109,24 @@ def test_drafts_are_named_by_date_and_words(client, auth, session, users, demo):
                             .order_by(Complaint.id.desc())).first()
     assert "Draft of " in html and "“Ballots carried out of PS 1012”" in html
     assert f">Draft {draft.id}<" not in html
+
+
+def test_installable_manifest_and_service_worker_from_our_origin(client, auth):
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest.status_code == 200 and manifest.mimetype == "application/manifest+json"
+    body = manifest.get_json()
+    assert body["display"] == "standalone" and body["start_url"] == "/"
+    assert {i["sizes"] for i in body["icons"]} == {"192x192", "512x512"}
+    for icon in body["icons"]:
+        with client.get(icon["src"]) as response:
+            assert response.data[:8] == b"\x89PNG\r\n\x1a\n"
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200 and worker.mimetype == "text/javascript"
+    assert worker.headers["Service-Worker-Allowed"] == "/" and "no-cache" in worker.headers["Cache-Control"]
+    assert "default-src 'self'" in worker.headers["Content-Security-Policy"]
+    # The outbox script and its sentences come with every signed-in page; never inline code.
+    auth.login("monitor")
+    html = client.get("/complaints/new").get_data(as_text=True)
+    assert 'rel="manifest"' in html and "offline.js" in html and 'data-user="monitor"' in html
+    assert "1 complaint waiting to be sent" in html and "2 complaints waiting to be sent" in html
+    assert re.search(r"<script>(?!</script>)", html) is None

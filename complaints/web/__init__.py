@@ -16,6 +16,7 @@ BLUEPRINT_MODULES = [
     "complaints.web.dashboard",
     "complaints.web.public",
     "complaints.web.admin",
+    "complaints.web.offline",
 ]
 
 
