@@ -40,6 +40,7 @@ seed: migrate
 	$(BIN)/flask seed-demo
 
 run: seed
+	$(BIN)/flask audit keygen --if-missing
 	$(BIN)/flask deadlines sweep
 	@echo
 	@$(BIN)/flask demo-accounts

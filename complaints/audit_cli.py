@@ -76,11 +76,16 @@ def audit_verify_command(evidence: bool, quarantine: bool, checkpoints_file: str
 
 @audit_group.command("keygen")
 @click.argument("path", required=False)
-def audit_keygen_command(path: str | None) -> None:
+@click.option("--if-missing", is_flag=True, help="Do nothing when the key file exists (for `make run`).")
+def audit_keygen_command(path: str | None, if_missing: bool) -> None:
     """Write a new Ed25519 signing key (default: AUDIT_SIGNING_KEY) and print its public key."""
+    from pathlib import Path
+
     from complaints.services import transparency
 
     target = path or current_app.config["AUDIT_SIGNING_KEY"]
+    if if_missing and Path(target).exists():
+        return
     try:
         public = transparency.generate_key(target)
     except transparency.AuditError as exc:

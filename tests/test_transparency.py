@@ -315,6 +315,9 @@ def test_commands_keygen_checkpoint_prove_verify(app, session, runner, tmp_path)
     assert made.exit_code == 0 and "Public key:" in made.output
     assert oct(keyfile.stat().st_mode & 0o777) == "0o600"
     assert runner.invoke(audit_group, ["keygen"]).exit_code != 0, "never overwrites a key"
+    before = keyfile.read_bytes()
+    assert runner.invoke(audit_group, ["keygen", "--if-missing"]).exit_code == 0
+    assert keyfile.read_bytes() == before
     signed = runner.invoke(audit_group, ["checkpoint"])
     assert signed.exit_code == 0 and "Checkpoint:" in signed.output, signed.output
     assert "No checkpoint due" in runner.invoke(audit_group, ["checkpoint", "--if-due"]).output
