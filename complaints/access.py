@@ -86,3 +86,29 @@ def public_history_clause() -> ColumnElement[bool]:
 def can_administer(user: Any) -> bool:
     """Elections, categories, transfer bodies, accounts and tokens: the admin role only."""
     return user is not None and getattr(user, "is_authenticated", False) and user.role == Role.ADMIN
+
+
+def may_see_evidence(user: Any, case: Complaint, evidence: Any) -> bool:
+    """Whether `user` may list and download one item of `case`'s evidence.
+
+    Confidential items (a witness statement the investigator collected, say) are for the
+    case's staff only; the filer sees what is not confidential and what they sent
+    themselves. Recused staff see only what the filer could."""
+    if not can_view(user, case):
+        return False
+    if not evidence.confidential or evidence.submitted_by_id == user.id:
+        return True
+    staff = user.role in CASE_STAFF_ROLES or user.role == Role.ADMIN
+    return staff and not is_recused(user, case)
+
+
+def nameable_respondents(user: Any, ids: list[int]) -> Select[tuple[int]]:
+    """Of `ids`, the respondents `user` may name in a new complaint by id: public ones, and
+    private persons already named in a case `user` may see. Guessing the id of a private
+    person from someone else's complaint names nobody."""
+    from complaints.models import ComplaintRespondent
+
+    seen = visible_cases(user).with_only_columns(Complaint.id)
+    linked = select(ComplaintRespondent.respondent_id).where(ComplaintRespondent.complaint_id.in_(seen))
+    return select(Respondent.id).where(Respondent.id.in_(ids),
+                                       or_(Respondent.is_public.is_(True), Respondent.id.in_(linked)))

@@ -156,6 +156,12 @@ def file_complaint(data: dict[str, Any]) -> Any:
             return replay
     filer, channel, received_at = _filer_and_channel(data)
     session = db.session()
+    ids = list(data.get("respondent_ids") or [])
+    nameable = set(session.scalars(access.nameable_respondents(user, ids))) if user.role == Role.MONITOR else set(ids)
+    unknown = [i for i in ids if i not in nameable]
+    if unknown:
+        message = _("Unknown respondent: %(id)s.", id=unknown[0])
+        raise ApiError(422, message, {"respondent_ids": message})
     case, code = cases.file_complaint(session, _complaint_input(data), filer=filer, actor=user, channel=channel,
                                       received_at=received_at)
     raw = {

@@ -91,7 +91,8 @@ def detail(session: Session, user: User, case: Complaint) -> dict[str, Any]:
         "evidence": [{"id": e.id, "kind": e.kind, "sha256": e.sha256, "media_type": e.media_type, "size": e.size,
                       "original_name": e.original_name, "url": e.url, "description": e.description,
                       "captured_at": e.captured_at, "confidential": bool(e.confidential),
-                      "submitted_at": e.submitted_at} for e in evidence],
+                      "submitted_at": e.submitted_at} for e in evidence
+                     if access.may_see_evidence(user, case, e)],
         "defects": list(case.defects) if case.defects else None,
         "inadmissible_reasons": case.inadmissible_reasons, "how_to_appeal": case.how_to_appeal,
         "transferred_to": case.transferred_to,

@@ -40,7 +40,7 @@ def case_context(case: Complaint) -> dict[str, Any]:
         "case": case,
         "staff": staff,
         "history": db.session.scalars(history_q).all(),
-        "evidence": db.session.scalars(evidence_q).all(),
+        "evidence": [e for e in db.session.scalars(evidence_q) if access.may_see_evidence(current_user, case, e)],
         "notes": db.session.scalars(select(CaseNote).where(CaseNote.complaint_id == case.id)
                                     .order_by(CaseNote.id)).all() if staff else [],
         "links": linked_cases(db.session, case),

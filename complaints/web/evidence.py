@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from complaints import access
 from complaints.db import db
 from complaints.forms.filing import EvidenceUploadForm
 from complaints.models import Evidence
@@ -27,7 +28,7 @@ def download(registration_number: str, evidence_id: int) -> Any:
     evidence = db.session.scalar(select(Evidence).where(Evidence.id == evidence_id,
                                                         Evidence.complaint_id == case.id)) \
         if 0 < evidence_id < 2**62 else None
-    if evidence is None or not evidence.storage_key:
+    if evidence is None or not evidence.storage_key or not access.may_see_evidence(current_user, case, evidence):
         abort(404)
     path = evidence_store.path_for(evidence, current_app.config["EVIDENCE_DIR"])
     if not path.is_file():
