@@ -16,6 +16,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
+    _one_transaction_per_request(app)
     return app
 
 
@@ -53,6 +54,12 @@ def _register_blueprints(app: Flask) -> None:
     register_web(app)
     api.init_app(app)
     errors.init_app(app)
+
+
+def _one_transaction_per_request(app: Flask) -> None:
+    from complaints.web import transaction
+
+    transaction.init_app(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -112,13 +112,13 @@ def deadlines_sweep_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from complaints.api import cli as api_cli
+    from complaints import tokens_cli
     from complaints.backup_cli import backup_command, restore_command
 
     for command in (seed_demo_command, demo_accounts_command, create_user_command, audit_group, deadlines_group,
                     backup_command, restore_command):
         app.cli.add_command(command)
-    api_cli.init_app(app)
+    tokens_cli.init_app(app)
     from complaints import notices_cli
 
     notices_cli.init_app(app)

@@ -128,23 +128,28 @@ def test_field_validation_keeps_input(client, auth, demo, field, value, message)
     assert "Money handed out at the school gate." in html or field == "allegations-0-facts"
 
 
+def staged_token(html: str) -> str:
+    return re.search(r'name="staged_evidence" type="hidden" value="([^"]+)"', html).group(1)
+
+
 def test_uploads_survive_errors_and_are_not_asked_twice(client, auth, session, users, demo):
     auth.login("monitor")
+    before = newest_case(session, users["monitor"])
     photo = ef.jpeg(salt=b"survive")
     data = form_data(demo, submit="1", summary="")
     data["evidence_files"] = [(io.BytesIO(photo), "gate.jpg")]
     first = client.post("/complaints/new", data=data, content_type="multipart/form-data")
     assert first.status_code == 422
     html = first.get_data(as_text=True)
-    case = newest_case(session, users["monitor"])
-    assert case.status == State.DRAFT
-    assert f'name="draft_id" type="hidden" value="{case.id}"' in html
+    # Nothing is written by a refused POST; the file waits in the store, named by the form.
+    assert newest_case(session, users["monitor"]) is before
+    assert session.scalar(select(Evidence.id).where(Evidence.sha256 == hashlib.sha256(photo).hexdigest())) is None
     assert "gate.jpg" in html and hashlib.sha256(photo).hexdigest() in html
-    # Fix the summary and send again without the file: it is already attached.
-    data = form_data(demo, submit="1", draft_id=str(case.id), version=str(case.version))
+    # Fix the summary and send again without the file: the form still carries it.
+    data = form_data(demo, submit="1", staged_evidence=staged_token(html))
     second = client.post("/complaints/new", data=data)
     assert second.status_code == 302
-    session.refresh(case)
+    case = newest_case(session, users["monitor"])
     assert case.status == State.SUBMITTED
     assert session.scalar(select(Evidence.sha256).where(Evidence.complaint_id == case.id)) == \
         hashlib.sha256(photo).hexdigest()
@@ -154,13 +159,32 @@ def test_refused_file_is_reported_and_good_ones_kept(client, auth, session, user
     auth.login("monitor")
     data = form_data(demo, save_draft="1")
     data["evidence_files"] = [(io.BytesIO(ef.pdf()), "fake.jpg"), (io.BytesIO(ef.png()), "ok.png")]
+    before = newest_case(session, users["monitor"])
     response = client.post("/complaints/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "fake.jpg" in html and "its content is PDF" in html
+    assert newest_case(session, users["monitor"]) is before
+    # The good file is kept by the form; saving again attaches it alone.
+    assert "ok.png" in html
+    again = client.post("/complaints/new", data=form_data(demo, save_draft="1", staged_evidence=staged_token(html)))
+    assert again.status_code == 302
     case = newest_case(session, users["monitor"])
     names = session.scalars(select(Evidence.original_name).where(Evidence.complaint_id == case.id)).all()
     assert names == ["ok.png"]
+
+
+def test_staged_files_are_bound_to_the_user(client, auth, session, users, demo):
+    auth.login("monitor")
+    data = form_data(demo, submit="1", summary="")
+    data["evidence_files"] = [(io.BytesIO(ef.png(b"mine")), "mine.png")]
+    token = staged_token(client.post("/complaints/new", data=data, content_type="multipart/form-data")
+                         .get_data(as_text=True))
+    auth.logout()
+    auth.login("monitor2")
+    assert client.post("/complaints/new", data=form_data(demo, submit="1", staged_evidence=token)).status_code == 302
+    case = newest_case(session, users["monitor2"])
+    assert session.scalar(select(Evidence.id).where(Evidence.complaint_id == case.id)) is None
 
 
 def test_save_draft_and_come_back(client, auth, session, users, demo):
@@ -192,10 +216,8 @@ def test_new_respondent_and_add_row_without_js(client, auth, session, users, dem
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'name="respondents-1-respondent_id"' in html
     data = form_data(demo, submit="1", **{"respondents-1-new_kind": "media", "respondents-1-new_name": "Example TV"})
-    case_id = re.search(r'name="draft_id" type="hidden" value="(\d+)"', html).group(1)
-    data["draft_id"] = case_id
     assert client.post("/complaints/new", data=data).status_code == 302
-    case = session.get(Complaint, int(case_id))
+    case = newest_case(session, users["monitor"])
     assert [r.name for r in case.respondents] == [demo["babanov"].name, "Example TV"]
     assert case.respondents[1].kind.value == "media"
 
@@ -206,7 +228,6 @@ def test_on_behalf_of_another_filer(client, auth, session, users, demo):
     response = client.post("/complaints/new", data=data)
     assert response.status_code == 422 and "accreditation number" in response.get_data(as_text=True)
     data["filer-accreditation_number"] = "OBS-77"
-    data["draft_id"] = str(newest_case(session, users["monitor"]).id)
     assert client.post("/complaints/new", data=data).status_code == 302
     case = newest_case(session, users["monitor"])
     assert case.filer.name == "Nurlan Observer" and case.filer.accreditation_number == "OBS-77"
@@ -220,11 +241,9 @@ def test_late_filing_warns_then_files(client, auth, session, users, demo):
     html = first.get_data(as_text=True)
     assert first.status_code == 200 and "past the filing deadline" in html
     assert 'name="confirm_late" type="hidden" value="1"' in html
-    case = newest_case(session, users["monitor"])
-    assert case.status == State.DRAFT
-    data.update(draft_id=str(case.id), confirm_late="1")
+    data.update(confirm_late="1")
     assert client.post("/complaints/new", data=data).status_code == 302
-    session.refresh(case)
+    case = newest_case(session, users["monitor"])
     assert case.status == State.SUBMITTED and case.late
 
 

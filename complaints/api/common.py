@@ -57,7 +57,8 @@ def error_response(status: int, message: str, fields: Mapping[str, Any] | None =
 
 
 def _handle(exc: Exception) -> Response:
-    db.session.rollback()
+    """The contract's error shape. The request's transaction is already rolled back
+    (complaints.web.transaction), or was never written to (an error before the view)."""
     if isinstance(exc, ApiError):
         return error_response(exc.status, exc.message, exc.fields, exc.code, exc.headers, exc.extra)
     if isinstance(exc, ValidationError):
@@ -206,8 +207,6 @@ def authenticate() -> None:
     if user is None:
         raise ApiError(401, _("Give a valid API token: Authorization: Bearer <token>."),
                        headers={"WWW-Authenticate": 'Bearer realm="aryz"'})
-    if db.session.dirty:
-        db.session.commit()
     g.api_user = user
 
 

@@ -1,7 +1,7 @@
 """`/api/v1/complaints`: file, list, read, act on a case, add evidence.
 
 Views are glue: authenticate (before_request) -> load (404) -> authorize -> validate ->
-call a service -> commit once. Errors become `{"error": ...}` in common._handle."""
+call a service; the request commits once (complaints.web.transaction). Errors become `{"error": ...}` in common._handle."""
 from __future__ import annotations
 
 import base64
@@ -152,7 +152,6 @@ def file_complaint(data: dict[str, Any]) -> Any:
     if key is not None:
         key_row, replay = _claim_key(key, _request_hash())
         if replay is not None:
-            db.session.rollback()
             return replay
     filer, channel, received_at = _filer_and_channel(data)
     session = db.session()
@@ -174,7 +173,6 @@ def file_complaint(data: dict[str, Any]) -> Any:
         key_row.complaint_id = case.id
         key_row.response_status = 201
         key_row.response_body = json.dumps(body, separators=(",", ":"))
-    session.commit()
     return raw, 201, {"Location": location}
 
 
@@ -294,6 +292,5 @@ def take_action(args: dict[str, Any], registration_number: str) -> Any:
     result = cases.apply_action(session, case, action, user, data, expected_version=args["version"])
     body = {"registration_number": case.registration_number, "action": action.value, "status": case.status,
             "from_status": from_status, "version": case.version, "payload": result.history.payload or {}}
-    session.commit()
     return body
 

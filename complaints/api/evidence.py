@@ -63,5 +63,4 @@ def add_evidence(args: dict[str, Any], registration_number: str) -> Any:
             "description": evidence.description, "captured_at": evidence.captured_at,
             "confidential": bool(evidence.confidential), "submitted_at": evidence.submitted_at,
             "registration_number": case.registration_number, "version": case.version}
-    session.commit()
     return body, 201

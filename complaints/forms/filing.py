@@ -158,6 +158,8 @@ class FilingForm(AppForm):
     confirm_late = HiddenField()
     #: This form's own key: a second post of it answers with the case the first one made.
     form_key = HiddenField(default=lambda: uuid.uuid4().hex)
+    #: Files already stored by an earlier POST of this form, signed (see complaints.web.filing_page).
+    staged_evidence = HiddenField()
 
     election_id = SelectField(_l("Election"), coerce=opt_int, validators=[DataRequired(_l("Choose the election."))])
     kind = RadioField(_l("Kind of complaint"), choices=[

@@ -168,6 +168,20 @@ def _read(stream: Any, size: int) -> bytes:
     return data if isinstance(data, bytes) else bytes(data or b"")
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """An uploaded file that passed the checks needing no case (size, type, name)."""
+
+    sha256: str
+    size: int
+    media: MediaType
+    name: str
+
+    @property
+    def key(self) -> str:
+        return storage_key(self.sha256)
+
+
 def intake_file(session: Session, case: Complaint, stream: BinaryIO, filename: str | None, *, actor: User | None,
                 evidence_dir: str | os.PathLike[str], max_file: int, max_case: int,
                 description: str | None = None) -> Evidence:
@@ -177,6 +191,68 @@ def intake_file(session: Session, case: Complaint, stream: BinaryIO, filename: s
     evidence may not be added now."""
     may_add(case, actor)
     root = Path(evidence_dir)
+    tmp, received = _receive(stream, filename, root, max_file)
+    try:
+        # Read from the temporary file: nothing reaches the store before its row is written.
+        evidence = _attach(session, case, received, tmp, actor=actor, max_case=max_case, description=description)
+        # Last: a refused row or a conflict leaves no file behind. (Should the commit itself
+        # fail, `sweep_orphans` removes the file later.)
+        if _place(tmp, root, received.key):
+            # This request alone added the file: if its transaction rolls back, so does the file.
+            session.info.setdefault(_ADDED, []).append(root / received.key)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return evidence
+
+
+def store_file(stream: BinaryIO, filename: str | None, *, evidence_dir: str | os.PathLike[str],
+               max_file: int) -> StoredFile:
+    """Put a file into the store before any case has it (a form refused for another
+    reason keeps its uploads this way). Writes no row, and the file outlives the request's
+    rollback on purpose; a file nobody attaches within ORPHAN_AGE is removed by
+    `sweep_orphans`. Raises EvidenceRejected (413/415/422)."""
+    root = Path(evidence_dir)
+    tmp, received = _receive(stream, filename, root, max_file)
+    try:
+        _place(tmp, root, received.key)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return received
+
+
+def stored_file(evidence_dir: str | os.PathLike[str], sha256: str, filename: str | None) -> StoredFile | None:
+    """A file `store_file` put into the store, read back by its hash (None when it is gone)."""
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        return None
+    path = Path(evidence_dir) / storage_key(sha256)
+    if not path.is_file():
+        return None
+    name = clean_name(filename)
+    with path.open("rb") as f:
+        head = f.read(4096)
+    try:
+        media = _allowed_media(path, head, name)
+    except EvidenceRejected:
+        return None
+    return StoredFile(sha256=sha256, size=path.stat().st_size, media=media, name=name)
+
+
+def attach_file(session: Session, case: Complaint, stored: StoredFile, *, actor: User | None,
+                evidence_dir: str | os.PathLike[str], max_case: int, description: str | None = None) -> Evidence:
+    """Make a file `store_file` stored evidence of `case`, with its history row.
+    Raises EvidenceRejected (413/422; 422 when the file is no longer there),
+    TransitionError, NotPermitted."""
+    may_add(case, actor)
+    path = Path(evidence_dir) / stored.key
+    if not path.is_file():
+        raise EvidenceRejected(_("“%(name)s” was not kept; attach it again.", name=stored.name), 422)
+    return _attach(session, case, stored, path, actor=actor, max_case=max_case, description=description)
+
+
+def _receive(stream: BinaryIO, filename: str | None, root: Path, max_file: int) -> tuple[Path, StoredFile]:
+    """Stream the upload into a temporary file and check it; the caller places or removes it."""
     tmp_dir = root / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     name = clean_name(filename)
@@ -203,53 +279,66 @@ def intake_file(session: Session, case: Complaint, stream: BinaryIO, filename: s
             os.fsync(out.fileno())
         if size == 0:
             raise EvidenceRejected(_("“%(name)s” is empty.", name=name), 422)
-        sha = digest.hexdigest()
-        media = sniff(tmp, head)
-        if media is None:
-            raise EvidenceRejected(
-                _("“%(name)s” is not a type we accept. Accepted: %(types)s.", name=name, types=ALLOWED_LABEL), 415)
-        ext = _extension(name)
-        if ext and ext not in media.extensions:
-            raise EvidenceRejected(
-                _("“%(name)s” is named .%(ext)s but its content is %(type)s. Rename it or send the right file.",
-                  name=name, ext=ext, type=media.label),
-                415)
-        if session.scalar(select(Evidence.id).where(Evidence.complaint_id == case.id,
-                                                    Evidence.sha256 == sha)) is not None:
-            raise EvidenceRejected(_("“%(name)s” is already attached to this complaint.", name=name), 422)
-        total = session.scalar(select(func.coalesce(func.sum(Evidence.size), 0))
-                               .where(Evidence.complaint_id == case.id)) or 0
-        if total + size > max_case:
-            raise EvidenceRejected(
-                _("“%(name)s” would take this complaint's files past %(size)s in all.", name=name, size=_mb(max_case)), 413)
-        key = storage_key(sha)
-        final = root / key
-        # Read from the temporary file: nothing reaches the store before its row is written.
-        claim = exif_claim(tmp, case.election.timezone) if media.mime == "image/jpeg" else ExifClaim()
-        evidence = Evidence(complaint_id=case.id, kind=media.kind, sha256=sha, media_type=media.mime, size=size,
-                            storage_key=key, original_name=name, description=(description or "").strip() or None,
-                            captured_at=claim.captured_at, gps_lat=claim.lat, gps_lon=claim.lon, confidential=True,
-                            submitted_by_id=actor.id if actor else None)
-        session.add(evidence)
-        session.flush()
-        _record(session, case, actor, evidence, {
-            "sha256": sha, "media_type": media.mime, "size": size, "original_name": name,
-            "captured_at_claimed": claim.captured_at, "gps_claimed": [claim.lat, claim.lon] if claim.lat is not None
-            else None})
-        # Last: a refused row or a conflict leaves no file behind. (Should the commit itself
-        # fail, `sweep_orphans` removes the file later.)
-        if final.exists():
-            tmp.unlink()
-        else:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, final)
-            os.chmod(final, 0o440)
-            _fsync_dir(final.parent)
-            # This request alone added the file: if its transaction rolls back, so does the file.
-            session.info.setdefault(_ADDED, []).append(final)
+        media = _allowed_media(tmp, head, name)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return tmp, StoredFile(sha256=digest.hexdigest(), size=size, media=media, name=name)
+
+
+def _allowed_media(path: Path, head: bytes, name: str) -> MediaType:
+    media = sniff(path, head)
+    if media is None:
+        raise EvidenceRejected(
+            _("“%(name)s” is not a type we accept. Accepted: %(types)s.", name=name, types=ALLOWED_LABEL), 415)
+    ext = _extension(name)
+    if ext and ext not in media.extensions:
+        raise EvidenceRejected(
+            _("“%(name)s” is named .%(ext)s but its content is %(type)s. Rename it or send the right file.",
+              name=name, ext=ext, type=media.label),
+            415)
+    return media
+
+
+def _place(tmp: Path, root: Path, key: str) -> bool:
+    """Move the checked file to its place in the store; False when the store had it already."""
+    final = root / key
+    if final.exists():
+        tmp.unlink()
+        return False
+    else:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, final)
+        os.chmod(final, 0o440)
+        _fsync_dir(final.parent)
+        return True
+
+
+def _attach(session: Session, case: Complaint, received: StoredFile, path: Path, *, actor: User | None,
+            max_case: int, description: str | None) -> Evidence:
+    """The case's checks (not already attached, the case's total), the row and its history."""
+    name, sha, size, media = received.name, received.sha256, received.size, received.media
+    if session.scalar(select(Evidence.id).where(Evidence.complaint_id == case.id,
+                                                Evidence.sha256 == sha)) is not None:
+        raise EvidenceRejected(_("“%(name)s” is already attached to this complaint.", name=name), 422)
+    total = session.scalar(select(func.coalesce(func.sum(Evidence.size), 0))
+                           .where(Evidence.complaint_id == case.id)) or 0
+    if total + size > max_case:
+        raise EvidenceRejected(
+            _("“%(name)s” would take this complaint's files past %(size)s in all.", name=name, size=_mb(max_case)),
+            413)
+    claim = exif_claim(path, case.election.timezone) if media.mime == "image/jpeg" else ExifClaim()
+    evidence = Evidence(complaint_id=case.id, kind=media.kind, sha256=sha, media_type=media.mime, size=size,
+                        storage_key=received.key, original_name=name,
+                        description=(description or "").strip() or None, captured_at=claim.captured_at,
+                        gps_lat=claim.lat, gps_lon=claim.lon, confidential=True,
+                        submitted_by_id=actor.id if actor else None)
+    session.add(evidence)
+    session.flush()
+    _record(session, case, actor, evidence, {
+        "sha256": sha, "media_type": media.mime, "size": size, "original_name": name,
+        "captured_at_claimed": claim.captured_at, "gps_claimed": [claim.lat, claim.lon] if claim.lat is not None
+        else None})
     return evidence
 
 

@@ -140,7 +140,6 @@ def logout() -> Any:
         if current_user.is_authenticated:
             # A copy of this session's cookie must not outlive the logout.
             end_sessions(current_user)
-            db.session.commit()
         logout_user()
         flash(_("You are logged out."), "success")
         return redirect(url_for("main.index"))

@@ -1,4 +1,10 @@
-"""Error pages: HTML for people, JSON (CONTRACT.md error shape) under /api/."""
+"""Error pages: HTML for people, JSON (CONTRACT.md error shape) under /api/.
+
+The services' refusals map to statuses here, once for every page (the API blueprints
+have the same mapping in complaints.api.common): ValidationError 422 (or its own
+status), ConflictError 409, NotPermitted 403, TransitionError 403 for a role that may
+never take the action and 409 for a state that does not allow it now. The request's
+transaction is already rolled back when these run (complaints.web.transaction)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +14,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from complaints.db import db
+from complaints.services.errors import ConflictError, NotPermitted, ServiceError, TransitionError
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -41,7 +47,26 @@ def json_error(status: int, message: str | None = None, fields: dict[str, Any] |
     return jsonify(error=body), status
 
 
+def status_for(exc: ServiceError | TransitionError) -> int:
+    """The HTTP status of a service's refusal."""
+    if isinstance(exc, TransitionError):
+        return 403 if exc.forbidden else 409
+    if isinstance(exc, ConflictError):
+        return 409
+    if isinstance(exc, NotPermitted):
+        return 403
+    return int(getattr(exc, "status", 422) or 422)
+
+
 def init_app(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    @app.errorhandler(TransitionError)
+    def _refused(exc: ServiceError | TransitionError) -> Any:
+        status = status_for(exc)
+        if wants_json():
+            return json_error(status, exc.message)
+        return render_template("error.html", status=status, message=exc.message), status
+
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError) -> Any:
         message = _("The form expired or was sent from elsewhere. Go back, reload the page and send it again.")
@@ -74,7 +99,6 @@ def init_app(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return _http(exc)
         app.logger.exception("unhandled error")
-        db.session.rollback()
         if wants_json():
             return json_error(500)
         return render_template("error.html", status=500, message=_(MESSAGES[500])), 500

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from complaints import access
 from complaints.db import db
 from complaints.forms.filing import EvidenceUploadForm
-from complaints.models import Evidence
+from complaints.models import Complaint, Evidence
 from complaints.services import cases as svc
 from complaints.services import evidence_store
-from complaints.services.errors import ConflictError, NotPermitted, TransitionError
+from complaints.services.errors import ConflictError
+from complaints.web import transaction
 from complaints.web.cases import case_context, load_case
 
 bp = Blueprint("evidence", __name__)
@@ -37,7 +38,6 @@ def download(registration_number: str, evidence_id: int) -> Any:
     svc.record_history_only(db.session, case, actor=current_user, action="evidence_downloaded",
                             payload={"evidence_id": evidence.id, "sha256": evidence.sha256},
                             internal=True)
-    db.session.commit()
     response = send_file(path, mimetype=evidence.media_type or "application/octet-stream", as_attachment=True,
                          download_name=evidence.original_name or f"evidence-{evidence.id}", max_age=0,
                          conditional=False, etag=False)
@@ -55,57 +55,58 @@ def upload(registration_number: str) -> Any:
     target = url_for("cases.detail", registration_number=case.registration_number) + "#h-evidence"
     if not form.validate_on_submit():
         return _again(case, form)
-    try:
-        evidence_store.may_add(case, current_user)
-    except TransitionError as exc:
-        abort(403 if exc.forbidden else 409)
-    except NotPermitted:
-        abort(403)
+    evidence_store.may_add(case, current_user)
     if form.version.data and form.version.data != str(case.version):
         # Adding evidence does not overwrite anything, so a stale page is no reason to refuse it.
         current_app.logger.info("evidence added from a stale page of %s", case.registration_number)
-    cfg = current_app.config
-    stored: list[Evidence] = []
-    problems: list[str] = []
-    statuses: list[int] = []
-    for storage in form.files.data or []:
-        if storage is None or not getattr(storage, "filename", ""):
-            continue
-        try:
-            stored.append(evidence_store.intake_file(
-                db.session, case, storage.stream, storage.filename, actor=current_user,
-                evidence_dir=cfg["EVIDENCE_DIR"], max_file=cfg["EVIDENCE_MAX_FILE"],
-                max_case=cfg["EVIDENCE_MAX_CASE"], description=form.description.data))
-        except evidence_store.EvidenceRejected as exc:
-            problems.append(exc.message)
-            statuses.append(exc.status)
-        except ConflictError:
-            # Another upload to this case won the race: nothing of this request is kept.
-            db.session.rollback()
-            form.files.errors = [_("The case changed while your files were being stored; nothing was "
-                                   "added. Send them again.")]
-            return _again(load_case(registration_number), form, 409)
-    kept: list[str] = []
-    for link in form.link_list():
-        try:
-            stored.append(evidence_store.add_link(db.session, case, link, actor=current_user,
-                                                  description=form.description.data))
-        except evidence_store.EvidenceRejected as exc:
-            kept.append(link)
-            problems.append(exc.message)
-            statuses.append(exc.status)
-    db.session.commit()
+    try:
+        stored, problems, statuses = _store(case, form)
+    except ConflictError:
+        # Another upload to this case won the race: nothing of this request is kept.
+        form.files.errors = [_("The case changed while your files were being stored; nothing was "
+                               "added. Send them again.")]
+        return _again(load_case(registration_number), form, 409)
     if not stored and not problems:
         form.files.errors = [_("Choose a file or give a link.")]
         return _again(case, form)
     if problems:
         form.files.errors = problems
-        form.links.data = "\n".join(kept)
         if stored:
-            flash(_("%(n)s item(s) added.", n=len(stored)), "success")
+            form.files.errors.append(_("Nothing was added: send the files again without the refused ones."))
         return _again(case, form, statuses[0])
     flash(_("%(n)s item(s) added to the evidence.", n=len(stored)), "success")
     return redirect(target)
+
+
+def _store(case: Complaint, form: EvidenceUploadForm) -> tuple[list[Evidence], list[str], list[int]]:
+    """Add every file and link in one step: if any is refused, none is kept (and the
+    form says which ones to fix)."""
+    cfg = current_app.config
+    stored: list[Evidence] = []
+    problems: list[str] = []
+    statuses: list[int] = []
+    with transaction.attempt() as step:
+        for storage in form.files.data or []:
+            if storage is None or not getattr(storage, "filename", ""):
+                continue
+            try:
+                stored.append(evidence_store.intake_file(
+                    db.session, case, storage.stream, storage.filename, actor=current_user,
+                    evidence_dir=cfg["EVIDENCE_DIR"], max_file=cfg["EVIDENCE_MAX_FILE"],
+                    max_case=cfg["EVIDENCE_MAX_CASE"], description=form.description.data))
+            except evidence_store.EvidenceRejected as exc:
+                problems.append(exc.message)
+                statuses.append(exc.status)
+        for link in form.link_list():
+            try:
+                stored.append(evidence_store.add_link(db.session, case, link, actor=current_user,
+                                                      description=form.description.data))
+            except evidence_store.EvidenceRejected as exc:
+                problems.append(exc.message)
+                statuses.append(exc.status)
+        if problems:
+            step.undo()
+    return stored, problems, statuses
 
 
 def _again(case: Any, form: EvidenceUploadForm, status: int = 422) -> Any:

@@ -26,7 +26,6 @@ def set_language(code: str) -> Any:
     session["lang"] = code
     if current_user.is_authenticated:
         current_user.locale = code
-        db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 

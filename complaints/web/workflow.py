@@ -2,9 +2,9 @@
 action is posted to, and the printable respondent notice and decision.
 
 `act` is glue: load (404) -> actors -> lifecycle check (403 wrong role, 409 wrong
-state) -> the action's form -> `apply_action(expected_version=...)` -> commit ->
-redirect. A refusal re-renders the case page with the reason and the user's input,
-and changes nothing."""
+state) -> the action's form -> `apply_action(expected_version=...)` -> redirect (the
+request commits once, complaints.web.transaction). A refusal re-renders the case page
+with the reason and the user's input, and changes nothing."""
 from __future__ import annotations
 
 from typing import Any
@@ -24,7 +24,7 @@ from complaints.lifecycle import Action, State, TransitionError
 from complaints.models import Category, Complaint, Election, Region, Respondent, User
 from complaints.services import workflow as wf
 from complaints.services.cases import apply_action, record_history_only
-from complaints.services.errors import ConflictError, NotPermitted, ValidationError
+from complaints.services.errors import ConflictError, ValidationError
 from complaints.web.auth import roles_required
 from complaints.web.cases import case_context, load_case
 
@@ -211,27 +211,18 @@ def act(registration_number: str, action: str) -> Any:
     if not form.validate():
         return _rerender(case, 422, failed=form, failed_action=what)
     try:
+        # apply_action undoes its own writes when it refuses: the page is shown again as it was.
         apply_action(db.session, case, what, current_user, form.payload(), expected_version=form.version.data)
-        db.session.commit()
     except ConflictError as exc:
-        db.session.rollback()
-        case = load_case(registration_number)
         _set_version(form, case.version)
         return _rerender(case, 409, failed=form, failed_action=what, conflict=exc)
-    except NotPermitted as exc:
-        db.session.rollback()
-        return render_template("error.html", status=403, message=exc.message), 403
     except ValidationError as exc:
-        db.session.rollback()
-        case = load_case(registration_number)
         loose = _attach_errors(form, exc.fields)
         return _rerender(case, 422, failed=form, failed_action=what,
                          message=" ".join([exc.message, *loose]) if loose else None)
     except TransitionError as exc:
-        db.session.rollback()
         if exc.forbidden:
-            return render_template("error.html", status=403, message=exc.message), 403
-        case = load_case(registration_number)
+            raise
         return _rerender(case, 409, failed=form, failed_action=what, message=exc.message)
     flash(_done_message(what, case), "success")
     return redirect(url_for("cases.detail", registration_number=case.registration_number))
@@ -282,7 +273,6 @@ def notice(registration_number: str, respondent_id: int) -> Any:
     record_history_only(db.session, case, actor=current_user, action="notice_printed", internal=True,
                         payload={"respondent_id": respondent.id,
                                  "served_at": served.served_at.isoformat() if served else None})
-    db.session.commit()
     return render_template("workflow/notice.html", case=case, respondent=respondent, served=served)
 
 
