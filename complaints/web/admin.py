@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -31,19 +31,6 @@ def _admins_only() -> Any:
     if not access.can_administer(current_user):
         abort(403)
     return None
-
-
-@bp.after_request
-def _one_transaction(response: Any) -> Any:
-    # Until the app-wide one-transaction wrapper covers this blueprint: commit a request
-    # that succeeded, roll back one that answered with an error status.
-    if getattr(current_app.view_functions.get(request.endpoint or ""), "one_transaction", False):
-        return response
-    if response.status_code < 400:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    return response
 
 
 def _get(model: Any, ident: int) -> Any:
