@@ -130,3 +130,41 @@ def test_installable_manifest_and_service_worker_from_our_origin(client, auth):
     assert 'rel="manifest"' in html and "offline.js" in html and 'data-user="monitor"' in html
     assert "1 complaint waiting to be sent" in html and "2 complaints waiting to be sent" in html
     assert re.search(r"<script>(?!</script>)", html) is None
+
+
+def test_filer_and_public_read_steps_as_sentences_staff_keep_action_names(client, auth, session, users,
+                                                                         demo):  # noqa: F811
+    from complaints.models import CaseHistory
+
+    auth.login("monitor")
+    receipt = client.post("/complaints/new", data=form_data(demo, submit="1"))
+    number = receipt.headers["Location"].split("/")[2]
+    html = client.get(f"/cases/{number}").get_data(as_text=True)
+    assert "Your complaint was received." in html and "You started a draft." in html
+    assert "draft → submitted" not in html and ">submit<" not in html
+    auth.logout()
+    # A hearing, scheduled by the commission, reads with its date in the public register.
+    hearing = session.scalars(select(CaseHistory).where(CaseHistory.action == "schedule_hearing")
+                              .order_by(CaseHistory.seq)).first()
+    case = session.get(Complaint, hearing.complaint_id)
+    public = client.get(f"/public/cases/{case.registration_number}").get_data(as_text=True)
+    assert "The commission scheduled a hearing." in public or "The commission scheduled a hearing for" in public
+    assert "The complaint was received." in public
+    auth.login("clerk")
+    staff = client.get(f"/cases/{number}").get_data(as_text=True)
+    assert "<td>submit</td>" in staff and "Your complaint was received." not in staff
+
+
+def test_confirmation_is_a_sentence(client, auth, session, demo):  # noqa: F811
+    from complaints.models import CaseHistory
+    from tests.workflow_helpers import post_action, text_of
+
+    submitted = session.scalars(select(Complaint).where(Complaint.status == State.SUBMITTED)
+                                .order_by(Complaint.id)).first()
+    auth.login("clerk")
+    response = post_action(client, submitted, "accept")
+    assert response.status_code == 302, text_of(response)[:1000]
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Done. The commission accepted the complaint for examination. The case is now" in page
+    assert session.scalar(select(CaseHistory).where(CaseHistory.complaint_id == submitted.id,
+                                                    CaseHistory.action == "accept")) is not None

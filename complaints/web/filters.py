@@ -134,6 +134,9 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["error_items"] = error_items
     app.jinja_env.globals["is_voting_day"] = is_voting_day
+    from complaints.web.steps import step_sentence
+
+    app.jinja_env.globals["step_sentence"] = step_sentence
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 

@@ -177,7 +177,17 @@ def _posted_version(action: Action) -> int | None:
 
 
 def _done_message(action: Action, case: Complaint) -> str:
-    return _("Done: %(action)s. The case is now %(status)s.", action=action.value.replace("_", " "),
+    """The confirmation, as a sentence about what just happened (the step's newest history row)."""
+    from complaints.models import CaseHistory
+    from complaints.web.steps import step_sentence
+
+    row = db.session.scalar(select(CaseHistory).where(CaseHistory.complaint_id == case.id,
+                                                      CaseHistory.action == action.value)
+                            .order_by(CaseHistory.seq.desc()).limit(1))
+    if row is None:
+        return _("Done. The case is now “%(status)s”.", status=case.status.value.replace("_", " "))
+    own = current_user.role == Role.MONITOR and access.owns(current_user, case)
+    return _("Done. %(step)s The case is now “%(status)s”.", step=step_sentence(row, case.election, own=own),
              status=case.status.value.replace("_", " "))
 
 
