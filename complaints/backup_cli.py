@@ -15,8 +15,9 @@ def backup_command(directory: str) -> None:
     """Back up the database, the evidence files and a manifest of their hashes into DIRECTORY."""
     from complaints.services import backup
 
+    assert db.engine is not None
     try:
-        manifest = backup.backup(db.session(), str(db.engine.url.render_as_string(hide_password=False)),
+        manifest = backup.backup(db.session(), db.engine.url.render_as_string(hide_password=False),
                                  current_app.config["EVIDENCE_DIR"], directory)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None

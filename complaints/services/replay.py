@@ -69,7 +69,7 @@ def _compare(case: Any, rows: list[Any], decision: Any, evidence: set[tuple[int,
             yield f"{name}: decision outcome is {stored} but the history (seq {decided[-1].seq}) recorded {outcome}"
     elif decision is not None:
         yield f"{name}: has a decision ({_value(decision.outcome)}) that no history row records"
-    recorded: dict[int, tuple[int, str, str | None, str | None]] = {}
+    recorded: dict[int, tuple[Any, ...]] = {}
     for r in rows:
         info = (r.payload or {}).get("evidence") if r.action == "add_evidence" else None
         if isinstance(info, dict) and isinstance(info.get("id"), int):
