@@ -53,6 +53,8 @@ def restore_command(directory: str, public_keys: tuple[str, ...]) -> None:
     restored_latest = transparency.latest(session)
     checkpoints = [c for c in (manifest.get("checkpoint"),
                                transparency.checkpoint_json(restored_latest) if restored_latest else None) if c]
+    if len(checkpoints) == 2 and checkpoints[0] == checkpoints[1]:
+        checkpoints = checkpoints[:1]
     if checkpoints:
         for finding in transparency.verify_checkpoints(session, checkpoints, public_keys or None):
             if finding.ok:

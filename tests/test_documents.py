@@ -28,7 +28,12 @@ def _text(pdf: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_published_decision_pdf_in_kyrgyz_hash_in_history_public_page_and_proof(app, client, session, tmp_path):
+def test_published_decision_pdf_in_kyrgyz_hash_in_history_public_page_and_proof(app, client, session, tmp_path,
+                                                                                monkeypatch):
+    encoded = []
+    real_make = documents.segno.make
+    monkeypatch.setattr(documents.segno, "make", lambda content, **kw: encoded.append(content) or real_make(
+        content, **kw))
     case = new_case(session)
     case.language = Language.KY
     users = demo(session)["users"]
@@ -61,8 +66,9 @@ def test_published_decision_pdf_in_kyrgyz_hash_in_history_public_page_and_proof(
     with client.get(link) as served:
         assert served.status_code == 200 and served.mimetype == "application/pdf"
         assert served.data == pdf
-    assert f"/public/cases/{case.registration_number}" in documents.public_url(
-        app.config["PUBLIC_BASE_URL"], case)
+    assert encoded == [f"{app.config['PUBLIC_BASE_URL']}/public/cases/{case.registration_number}"], \
+        "the QR code leads to the public page"
+    assert len(reader.pages[-1].images) == 1, "the QR code is drawn on the document"
     # ... and its inclusion proof carries the hash in a signed leaf.
     key = transparency.generate_key(tmp_path / "k.pem")
     del key

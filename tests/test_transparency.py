@@ -361,3 +361,13 @@ def test_the_filer_finds_the_proof_on_their_case_page(client, auth, session, key
     auth.login("monitor")
     page = client.get(f"/cases/{case.registration_number}").get_data(as_text=True)
     assert f"/public/cases/{case.registration_number}/proof.json" in page
+
+
+def test_two_signed_roots_for_one_size_are_a_fork(session, key):
+    cp = transparency.make_checkpoint(session, key)
+    other = transparency.checkpoint_json(cp) | {"root": "22" * 32}
+    other["signature"] = __import__("base64").b64encode(key.sign(transparency.checkpoint_message(
+        cp.tree_size, other["root"], other["signed_at"]))).decode()
+    findings = transparency.verify_checkpoints(session, [transparency.checkpoint_json(cp), other])
+    assert any("different roots" in f.message for f in findings)
+    assert not findings[-1].ok

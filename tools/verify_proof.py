@@ -177,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         problems = check_proof(proof, args.public_key, saved)
         done = f"{len(proof.get('entries', []))} row(s) of {proof.get('registration_number')} are in the " \
                f"checkpoint of size {(proof.get('checkpoint') or {}).get('tree_size')}"
+        if not problems:
+            for e in proof.get("entries", []):
+                leaf = json.loads(e["leaf"])
+                note = f", document SHA-256 {leaf['document']}" if leaf.get("document") else ""
+                print(f"row seq {leaf['seq']}: {leaf['at']} {leaf['action']} ({leaf['from']} -> {leaf['to']}){note}")
     else:
         saved = _checkpoints(args.checkpoints)
         problems = check_checkpoints(saved, args.public_key)

@@ -359,6 +359,12 @@ def verify_checkpoints(session: Session, checkpoints: list[dict[str, Any]],
                     findings.append(Finding(False, f"checkpoint of size {size} does not extend the checkpoint of "
                                                    f"size {prev['tree_size']}: the published log forked"))
         good.append(c)
+    roots: dict[int, str] = {}
+    for c in good:
+        size = int(c["tree_size"])
+        if roots.setdefault(size, c["root"]) != c["root"]:
+            findings.append(Finding(False, f"two signed checkpoints of size {size} with different roots: "
+                                           "the published log forked"))
     size_now = history_size(session)
     rows_now = session.scalar(select(func.count()).select_from(CaseHistory)) or 0
     frontier = merkle.Frontier()
