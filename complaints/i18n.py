@@ -33,6 +33,12 @@ KEYWORDS: dict[str, Any] = {"_": None, "gettext": None, "ngettext": (1, 2), "_l"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызча"}
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction where it cannot be translated yet (API descriptions,
+    module constants); it is translated where it is shown."""
+    return message
+
+
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands and scripts speak English

@@ -58,6 +58,7 @@ LABELS: dict[str, Any] = {
     "withdraw": _l("withdraw"),
     "close": _l("close"),
     "mark_overdue": _l("mark overdue"),
+    "cure_lapsed": _l("cure window lapsed"),
     # actors
     "monitor": _l("monitor"),
     "clerk": _l("clerk"),

@@ -21,23 +21,24 @@ from complaints.api import schemas, views
 from complaints.api.common import ApiError, Blueprint, api_user, authenticate, parse_json_body, register_error_handlers
 from complaints.db import db, utcnow
 from complaints.enums import Channel, Role
+from complaints.i18n import N_
 from complaints.lifecycle import Action, State
 from complaints.models import Allegation, Complaint, ComplaintRespondent, Filer, IdempotencyKey
 from complaints.services import cases, filing
 
 bp = Blueprint("api_complaints", __name__, url_prefix="/api/v1/complaints",
-               description="File complaints, follow them, act on them.")
+               description=N_("File complaints, follow them, act on them."))
 bp.before_request(authenticate)
 register_error_handlers(bp)
 
 IDEMPOTENCY_HEADER = {
     "in": "header", "name": "Idempotency-Key", "required": False,
     "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7E]+$"},
-    "description": "Retrying with the same key and body returns the first response (header "
-                   "`Idempotent-Replayed: true`); the same key with another body is refused (422).",
+    "description": N_("Retrying with the same key and body returns the first response (header "
+                   "`Idempotent-Replayed: true`); the same key with another body is refused (422)."),
 }
 NUMBER_PARAM = {"in": "path", "name": "registration_number", "required": True,
-                "schema": {"type": "string", "maxLength": 32}, "description": "e.g. KG2017P-000103"}
+                "schema": {"type": "string", "maxLength": 32}, "description": N_("e.g. KG2017P-000103")}
 
 
 def load_case(registration_number: str) -> Complaint:
@@ -139,10 +140,10 @@ def _complaint_input(data: dict[str, Any]) -> cases.ComplaintInput:
 @bp.route("", methods=["POST"])
 @bp.arguments(schemas.ComplaintIn)
 @bp.response(201, schemas.FiledOut)
-@bp.doc(summary="File a complaint", parameters=[IDEMPOTENCY_HEADER],
-        description="Monitors file as themselves (channel api); intake clerks register a complaint "
+@bp.doc(summary=N_("File a complaint"), parameters=[IDEMPOTENCY_HEADER],
+        description=N_("Monitors file as themselves (channel api); intake clerks register a complaint "
                     "received on paper, by phone or e-mail and give its `filer`. The complaint is received at "
-                    "once: 201 with its registration number, status and tracking code.")
+                    "once: 201 with its registration number, status and tracking code."))
 def file_complaint(data: dict[str, Any]) -> Any:
     user = api_user()
     if user.role not in (Role.MONITOR, Role.CLERK):
@@ -197,8 +198,8 @@ def _encode_cursor(case_id: int) -> str:
 @bp.route("", methods=["GET"])
 @bp.arguments(schemas.ListArgs, location="query")
 @bp.response(200, schemas.CasePage)
-@bp.doc(summary="The cases you may see", description="Newest first. Monitors see their own cases; staff see "
-                                                      "every received case. Cursor pagination.")
+@bp.doc(summary=N_("The cases you may see"), description=N_("Newest first. Monitors see their own cases; staff see "
+                                                      "every received case. Cursor pagination."))
 def list_cases(args: dict[str, Any]) -> Any:
     user = api_user()
     query = access.visible_cases(user).where(Complaint.status != State.DRAFT)
@@ -232,8 +233,8 @@ def list_cases(args: dict[str, Any]) -> Any:
 
 @bp.route("/<registration_number>", methods=["GET"])
 @bp.response(200, schemas.CaseDetail)
-@bp.doc(summary="One case with its history",
-        description="Monitors see their own cases only (404 otherwise), without internal rows.")
+@bp.doc(summary=N_("One case with its history"),
+        description=N_("Monitors see their own cases only (404 otherwise), without internal rows."))
 def read_case(registration_number: str) -> Any:
     case = load_case(registration_number)
     return views.detail(db.session(), api_user(), case)
@@ -268,10 +269,10 @@ def _check_strings(value: Any, path: str, errors: dict[str, str]) -> None:
 @bp.route("/<registration_number>/actions", methods=["POST"])
 @bp.arguments(schemas.ActionIn)
 @bp.response(200, schemas.ActionOut)
-@bp.doc(summary="Take a lifecycle action",
-        description="`{\"action\": ..., \"version\": ..., ...the action's fields}`. 409 when the action is not "
+@bp.doc(summary=N_("Take a lifecycle action"),
+        description=N_("`{\"action\": ..., \"version\": ..., ...the action's fields}`. 409 when the action is not "
                     "possible in the current state or `version` is stale (the body says the current version and "
-                    "status); 403 when your role may not take it; 422 when its data is missing or bad.")
+                    "status); 403 when your role may not take it; 422 when its data is missing or bad."))
 def take_action(args: dict[str, Any], registration_number: str) -> Any:
     user = api_user()
     case = load_case(registration_number)

@@ -5,10 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import gettext
+
+from complaints.i18n import N_
 
 bp = Blueprint("apidocs", __name__, template_folder="templates")
 
 METHODS = ("get", "post", "put", "patch", "delete")
+
+#: The descriptions flask-smorest gives the responses it documents itself.
+LIBRARY_TEXTS = (N_("OK"), N_("Created"), N_("Default error response"), N_("Unprocessable Entity"))
+
+
+def _t(text: str | None) -> str:
+    """The spec's English text in the page's language (the spec itself stays English)."""
+    return gettext(text) if text else ""
 
 
 def _resolve(spec: dict[str, Any], node: Any) -> Any:
@@ -45,7 +56,7 @@ def _fields(spec: dict[str, Any], schema: Any, prefix: str = "", depth: int = 0)
             kind += f" ({prop['format']})"
         rows.append({"name": prefix + name, "type": kind, "required": name in required,
                      "nullable": bool(prop.get("nullable")), "enum": prop.get("enum") or
-                     (item or {}).get("enum"), "description": prop.get("description", "")})
+                     (item or {}).get("enum"), "description": _t(prop.get("description"))})
         if depth < 3:
             if item and "properties" in item:
                 rows.extend(_fields(spec, item, f"{prefix}{name}[].", depth + 1))
@@ -69,13 +80,15 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
             for status, resp in op.get("responses", {}).items():
                 resp = _resolve(spec, resp)
                 schema = (resp.get("content", {}).get("application/json") or {}).get("schema")
-                responses.append({"status": status, "description": resp.get("description", ""),
+                responses.append({"status": status, "description": _t(resp.get("description")),
                                   "fields": _fields(spec, schema) if schema and status.startswith("2") else []})
-            ops.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                        "description": op.get("description", ""), "tag": (op.get("tags") or [""])[0],
+            parameters = [dict(_resolve(spec, p)) for p in [*op.get("parameters", []), *item.get("parameters", [])]]
+            for parameter in parameters:
+                parameter["description"] = _t(parameter.get("description"))
+            ops.append({"method": method.upper(), "path": path, "summary": _t(op.get("summary")),
+                        "description": _t(op.get("description")), "tag": (op.get("tags") or [""])[0],
                         "public": op.get("security") == [],
-                        "parameters": [_resolve(spec, p) for p in op.get("parameters", [])] +
-                                      [_resolve(spec, p) for p in item.get("parameters", [])],
+                        "parameters": parameters,
                         "body": body, "responses": responses,
                         "anchor": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", "")})
     return ops

@@ -13,17 +13,18 @@ from complaints.api.common import ApiError, Blueprint, Text, api_user, authentic
 from complaints.api.complaints import load_case
 from complaints.api.schemas import EvidenceOut
 from complaints.db import db
+from complaints.i18n import N_
 from complaints.services import evidence_store
 
-bp = Blueprint("api_evidence", __name__, url_prefix="/api/v1/complaints", description="Evidence intake.")
+bp = Blueprint("api_evidence", __name__, url_prefix="/api/v1/complaints", description=N_("Evidence intake."))
 bp.before_request(authenticate)
 register_error_handlers(bp)
 
 
 class EvidenceUpload(ma.Schema):
-    file = Upload(metadata={"description": "The file (photo, video, audio, document). Its type is sniffed "
-                                           "from its content; a name that disagrees with it is refused."})
-    url = Text(max_length=2000, metadata={"description": "Instead of a file: a link to a publication."})
+    file = Upload(metadata={"description": N_("The file (photo, video, audio, document). Its type is sniffed "
+                                           "from its content; a name that disagrees with it is refused.")})
+    url = Text(max_length=2000, metadata={"description": N_("Instead of a file: a link to a publication.")})
     description = Text(max_length=2000)
 
 
@@ -35,10 +36,10 @@ class EvidenceStored(EvidenceOut):
 @bp.route("/<registration_number>/evidence", methods=["POST"])
 @bp.arguments(EvidenceUpload, location="multipart")
 @bp.response(201, EvidenceStored)
-@bp.doc(summary="Attach evidence",
-        description="201 with the stored file's SHA-256, media type and size. 413 when the file or the case's "
+@bp.doc(summary=N_("Attach evidence"),
+        description=N_("201 with the stored file's SHA-256, media type and size. 413 when the file or the case's "
                     "files together are too large; 415 for a type not accepted or a name that disagrees with "
-                    "the content; 422 for an empty or already attached file.")
+                    "the content; 422 for an empty or already attached file."))
 def add_evidence(args: dict[str, Any], registration_number: str) -> Any:
     user = api_user()
     case = load_case(registration_number)

@@ -12,20 +12,21 @@ from complaints.api import schemas
 from complaints.api.common import ApiError, Blueprint, api_user, authenticate, register_error_handlers
 from complaints.api.views import is_staff
 from complaints.db import db
+from complaints.i18n import N_
 from complaints.models import District, Election, Region, Respondent
 
-bp = Blueprint("api_reference", __name__, url_prefix="/api/v1", description="Reference data for filing.")
+bp = Blueprint("api_reference", __name__, url_prefix="/api/v1", description=N_("Reference data for filing."))
 bp.before_request(authenticate)
 register_error_handlers(bp)
 
 public_bp = Blueprint("api_public", __name__, url_prefix="/api/v1",
-                      description="Public data: no token needed.")
+                      description=N_("Public data: no token needed."))
 register_error_handlers(public_bp)
 
 
 @bp.route("/elections", methods=["GET"])
 @bp.response(200, schemas.ElectionOut(many=True))
-@bp.doc(summary="Elections with their allegation categories")
+@bp.doc(summary=N_("Elections with their allegation categories"))
 def elections() -> Any:
     query = select(Election).order_by(Election.election_day.desc(), Election.id).options(
         selectinload(Election.categories))
@@ -37,7 +38,7 @@ def elections() -> Any:
 
 @bp.route("/regions", methods=["GET"])
 @bp.response(200, schemas.RegionOut(many=True))
-@bp.doc(summary="Regions with their districts and precincts")
+@bp.doc(summary=N_("Regions with their districts and precincts"))
 def regions() -> Any:
     query = select(Region).order_by(Region.name).options(
         selectinload(Region.districts).selectinload(District.precincts))
@@ -51,8 +52,8 @@ def regions() -> Any:
 @bp.route("/respondents", methods=["GET"])
 @bp.arguments(schemas.RespondentArgs, location="query")
 @bp.response(200, schemas.RespondentOut(many=True))
-@bp.doc(summary="Search the respondent registry",
-        description="Monitors see public figures and bodies only; private persons are listed for staff.")
+@bp.doc(summary=N_("Search the respondent registry"),
+        description=N_("Monitors see public figures and bodies only; private persons are listed for staff."))
 def respondents(args: dict[str, Any]) -> Any:
     user = api_user()
     query = select(Respondent)
@@ -74,9 +75,9 @@ def respondents(args: dict[str, Any]) -> Any:
 @public_bp.route("/stats", methods=["GET"])
 @public_bp.arguments(schemas.StatsArgs, location="query")
 @public_bp.response(200, schemas.StatsOut)
-@public_bp.doc(summary="Public aggregates", security=[],
-               description="The figures of the public dashboard: counts by status, category, region, "
-                           "respondent and outcome; no personal data.")
+@public_bp.doc(summary=N_("Public aggregates"), security=[],
+               description=N_("The figures of the public dashboard: counts by status, category, region, "
+                           "respondent and outcome; no personal data."))
 def stats(args: dict[str, Any]) -> Any:
     try:
         from complaints.services.stats import public_stats

@@ -6,18 +6,19 @@ from marshmallow import fields, validate
 
 from complaints.api.common import MAX_ID, BoundedList, Id, Text, When
 from complaints.enums import Channel, ComplaintKind, EvidenceKind, FilerKind, Language, ReceivingBody, RespondentKind
+from complaints.i18n import N_
 from complaints.inputs import INPUTS
 from complaints.lifecycle import RULES, SYSTEM, Action, State
 
 
 class ErrorBody(ma.Schema):
-    code = fields.String(required=True, metadata={"description": "A stable machine-readable code."})
-    message = fields.String(required=True, metadata={"description": "What went wrong, for people."})
+    code = fields.String(required=True, metadata={"description": N_("A stable machine-readable code.")})
+    message = fields.String(required=True, metadata={"description": N_("What went wrong, for people.")})
     field_messages = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields",
-                                 metadata={"description": "Per-field messages (field name -> message)."})
-    current_version = fields.Integer(allow_none=True, metadata={"description": "409: the case's version now."})
-    current_status = fields.String(allow_none=True, metadata={"description": "409: the case's status now."})
-    allowed_actions = fields.List(fields.String(), metadata={"description": "403/409: what is allowed instead."})
+                                 metadata={"description": N_("Per-field messages (field name -> message).")})
+    current_version = fields.Integer(allow_none=True, metadata={"description": N_("409: the case's version now.")})
+    current_status = fields.String(allow_none=True, metadata={"description": N_("409: the case's status now.")})
+    allowed_actions = fields.List(fields.String(), metadata={"description": N_("403/409: what is allowed instead.")})
 
 
 class ErrorSchema(ma.Schema):
@@ -27,7 +28,7 @@ class ErrorSchema(ma.Schema):
 # --------------------------------------------------------------------------- filing
 
 class AllegationIn(ma.Schema):
-    category_id = Id(required=True, metadata={"description": "A category of the election (GET /elections)."})
+    category_id = Id(required=True, metadata={"description": N_("A category of the election (GET /elections).")})
     facts = Text(required=True, min_length=1, max_length=20000)
     legal_provision = Text(max_length=200, allow_none=True)
 
@@ -52,12 +53,12 @@ class ComplaintIn(ma.Schema):
     summary = Text(required=True, min_length=1, max_length=20000)
     remedy_sought = Text(max_length=20000, allow_none=True)
     respondent_ids = BoundedList(Id(), max_items=50, min_items=1, required=True,
-                                 metadata={"description": "Respondents from the registry (GET /respondents)."})
+                                 metadata={"description": N_("Respondents from the registry (GET /respondents).")})
     allegations = BoundedList(fields.Nested(AllegationIn), max_items=50, min_items=1, required=True)
     incident_at = When(allow_none=True)
-    awareness_at = When(allow_none=True, metadata={"description": "When the filer learned of it (the filing "
-                                                                  "clock starts here); required for a violation."})
-    act_date = When(allow_none=True, metadata={"description": "For an appeal: the date of the act appealed."})
+    awareness_at = When(allow_none=True, metadata={"description": N_("When the filer learned of it (the filing "
+                                                                  "clock starts here); required for a violation.")})
+    act_date = When(allow_none=True, metadata={"description": N_("For an appeal: the date of the act appealed.")})
     act_description = Text(max_length=20000, allow_none=True)
     region_id = Id(required=True)
     district_id = Id(allow_none=True)
@@ -70,11 +71,11 @@ class ComplaintIn(ma.Schema):
     receiving_body_name = Text(max_length=200, allow_none=True)
     late_reason = Text(max_length=20000, allow_none=True)
     filer = fields.Nested(FilerIn, allow_none=True,
-                          metadata={"description": "Intake staff only: the filer of a paper/phone/e-mail "
-                                                   "complaint. A monitor always files as themselves."})
+                          metadata={"description": N_("Intake staff only: the filer of a paper/phone/e-mail "
+                                                   "complaint. A monitor always files as themselves.")})
     channel = fields.Enum(Channel, by_value=True, allow_none=True,
-                          metadata={"description": "Intake staff only; default api."})
-    received_at = When(allow_none=True, metadata={"description": "Intake staff only; default now."})
+                          metadata={"description": N_("Intake staff only; default api.")})
+    received_at = When(allow_none=True, metadata={"description": N_("Intake staff only; default now.")})
 
 
 class FiledOut(ma.Schema):
@@ -82,7 +83,7 @@ class FiledOut(ma.Schema):
     status = fields.Enum(State, by_value=True, required=True)
     version = fields.Integer(required=True)
     tracking_code = fields.String(required=True, metadata={
-        "description": "Shown once: with the registration number it shows the status at /track."})
+        "description": N_("Shown once: with the registration number it shows the status at /track.")})
     received_at = fields.AwareDateTime(required=True)
     late = fields.Boolean(required=True)
     filing_due_at = fields.AwareDateTime(allow_none=True)
@@ -92,14 +93,14 @@ class FiledOut(ma.Schema):
 # --------------------------------------------------------------------------- reading cases
 
 class ListArgs(ma.Schema):
-    status = fields.List(fields.Enum(State, by_value=True), metadata={"description": "One or more statuses."})
+    status = fields.List(fields.Enum(State, by_value=True), metadata={"description": N_("One or more statuses.")})
     election_id = Id(strict=False)
     region_id = Id(strict=False)
     category_id = Id(strict=False)
     respondent_id = Id(strict=False)
-    overdue = fields.Boolean(metadata={"description": "Only cases whose running clock has expired (or not)."})
+    overdue = fields.Boolean(metadata={"description": N_("Only cases whose running clock has expired (or not).")})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = Text(max_length=200, metadata={"description": "`next_cursor` of the previous page (opaque)."})
+    cursor = Text(max_length=200, metadata={"description": N_("`next_cursor` of the previous page (opaque).")})
 
 
 class CaseSummary(ma.Schema):
@@ -112,8 +113,8 @@ class CaseSummary(ma.Schema):
     incident_at = fields.AwareDateTime(allow_none=True)
     region_id = fields.Integer(allow_none=True)
     region = fields.String(allow_none=True)
-    category = fields.String(allow_none=True, metadata={"description": "The first allegation's category code."})
-    respondent = fields.String(allow_none=True, metadata={"description": "The first respondent."})
+    category = fields.String(allow_none=True, metadata={"description": N_("The first allegation's category code.")})
+    respondent = fields.String(allow_none=True, metadata={"description": N_("The first respondent.")})
     due_at = fields.AwareDateTime(allow_none=True)
     due_clock = fields.String(allow_none=True)
     overdue = fields.Boolean(required=True)
@@ -126,7 +127,7 @@ class CaseSummary(ma.Schema):
 class CasePage(ma.Schema):
     items = fields.List(fields.Nested(CaseSummary), required=True)
     next_cursor = fields.String(allow_none=True, required=True,
-                                metadata={"description": "Pass as `cursor` for the next page; null at the end."})
+                                metadata={"description": N_("Pass as `cursor` for the next page; null at the end.")})
 
 
 class RespondentOut(ma.Schema):
@@ -206,7 +207,7 @@ class AppealOut(ma.Schema):
 class HistoryOut(ma.Schema):
     seq = fields.Integer(required=True)
     at = fields.AwareDateTime(required=True)
-    actor = fields.String(allow_none=True, metadata={"description": "Staff see names; a filer sees roles."})
+    actor = fields.String(allow_none=True, metadata={"description": N_("Staff see names; a filer sees roles.")})
     actor_role = fields.String(required=True)
     action = fields.String(required=True)
     from_state = fields.String(allow_none=True)
@@ -260,7 +261,7 @@ class CaseDetail(CaseSummary):
     links = fields.List(fields.Nested(LinkOut), required=True)
     history = fields.List(fields.Nested(HistoryOut), required=True)
     allowed_actions = fields.List(fields.String(), required=True,
-                                  metadata={"description": "Actions the caller may take now."})
+                                  metadata={"description": N_("Actions the caller may take now.")})
 
 
 # --------------------------------------------------------------------------- actions
@@ -286,7 +287,7 @@ def action_bodies() -> dict[Action, type[ma.Schema]]:
             "__doc__": f"`{action.value}`: {rule.description}",
             "action": fields.String(required=True, validate=validate.OneOf([action.value])),
             "version": fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID),
-                                      metadata={"description": "The case version you acted on."}),
+                                      metadata={"description": N_("The case version you acted on.")}),
         })
     return out
 
@@ -298,9 +299,9 @@ class ActionIn(ma.Schema):
         unknown = ma.INCLUDE
 
     action = fields.Enum(Action, by_value=True, required=True,
-                         metadata={"description": "A lifecycle action; what it needs is in the reference."})
+                         metadata={"description": N_("A lifecycle action; what it needs is in the reference.")})
     version = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID),
-                             metadata={"description": "The case version you acted on (optimistic lock)."})
+                             metadata={"description": N_("The case version you acted on (optimistic lock).")})
 
 
 class ActionOut(ma.Schema):
@@ -316,7 +317,7 @@ class ActionOut(ma.Schema):
 
 class EvidenceForm(ma.Schema):
     kind = fields.Enum(EvidenceKind, by_value=True, allow_none=True,
-                       metadata={"description": "Default: from the file's media type."})
+                       metadata={"description": N_("Default: from the file's media type.")})
     description = Text(max_length=2000, allow_none=True)
 
 
@@ -360,7 +361,7 @@ class RegionOut(ma.Schema):
 
 
 class RespondentArgs(ma.Schema):
-    q = Text(max_length=100, metadata={"description": "Part of the name (case-insensitive)."})
+    q = Text(max_length=100, metadata={"description": N_("Part of the name (case-insensitive).")})
     election_id = Id(strict=False)
     kind = fields.Enum(RespondentKind, by_value=True)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
@@ -377,6 +378,6 @@ class StatsOut(ma.Schema):
         unknown = ma.INCLUDE
 
     election = fields.Dict(allow_none=True, required=True,
-                           metadata={"description": "id, code, name, election_day; null when there is none."})
+                           metadata={"description": N_("id, code, name, election_day; null when there is none.")})
     total = fields.Integer(required=True)
     by_status = fields.Dict(keys=fields.String(), values=fields.Integer())

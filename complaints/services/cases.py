@@ -125,7 +125,7 @@ def conflict_for(session: Session, case: Complaint) -> ConflictError:
     when = row.at if row else case.updated_at
     return ConflictError(
         _("This case was changed by %(who)s at %(when)s UTC while you were looking at it. "
-          "It is now %(status)s; review it and try again.", who=who, when=f"{when:%Y-%m-%d %H:%M}",
+          "It is now %(status)s; review it and try again.", who=who, when=when.strftime("%Y-%m-%d %H:%M"),
           status=labels.label(case.status)),
         changed_by=who, changed_at=when, current_version=case.version, current_status=case.status.value)
 

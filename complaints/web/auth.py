@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms import PasswordField, StringField
@@ -124,6 +125,7 @@ def login() -> Any:
             dummy_verify(form.password.data or "")
         elif verify_password(user.password_hash, form.password.data) and user.is_active:
             login_user(user)
+            refresh()  # the account's language from now on, the welcome included
             # A token seen before login (say, planted by another site) is worthless after it.
             session.pop("csrf_token", None)
             g.pop("csrf_token", None)
