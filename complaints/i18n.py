@@ -7,6 +7,7 @@ from them when the app starts (and by `make`), so a fresh clone serves every lan
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale, get_translations, refresh
+from flask_babel import Babel, get_locale, get_translations, gettext, refresh
 from flask_login import current_user
 
 babel = Babel()
@@ -36,6 +37,42 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызч
 def N_(message: str) -> str:
     """Marks a message for extraction where it cannot be translated yet (API descriptions,
     module constants); it is translated where it is shown."""
+    return message
+
+
+#: marshmallow's English messages (the inputs of actions and of the API), each matched
+#: and said again from our catalogues: (pattern, message with the pattern's groups).
+VALIDATION_MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in [
+    (r"Missing data for required field\.", N_("This field is required.")),
+    (r"Field may not be null\.", N_("This field is required.")),
+    (r"Not a valid integer\.", N_("Not a valid integer value.")),
+    (r"Not a valid (?:number|decimal)\.", N_("Not a valid float value.")),
+    (r"Not a valid (?:datetime|date)\.", N_("Not a valid date and time.")),
+    (r"Not a valid aware datetime\.", N_("Give the time zone (e.g. +06:00).")),
+    (r"Not a valid string\.", N_("Must be text.")),
+    (r"Not a valid list\.", N_("Must be a list.")),
+    (r"Not a valid boolean\.", N_("Must be yes or no.")),
+    (r"Not a valid mapping type\.", N_("Must be an object.")),
+    (r"Unknown field\.", N_("Unknown field.")),
+    (r"Invalid value\.", N_("Invalid input.")),
+    (r"Longer than maximum length (?P<n>\d+)\.", N_("At most %(n)s characters.")),
+    (r"Shorter than minimum length (?P<n>\d+)\.", N_("At least %(n)s characters.")),
+    (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.", N_("From %(min)s to %(max)s long.")),
+    (r"Must be one of: (?P<values>.*)\.", N_("Choose one of: %(values)s.")),
+    (r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.",
+     N_("Must be between %(min)s and %(max)s.")),
+    (r"Must be greater than or equal to (?P<min>\S+)\.", N_("Number must be at least %(min)s.")),
+    (r"Must be less than or equal to (?P<max>\S+)\.", N_("Number must be at most %(max)s.")),
+]]
+
+
+def localize_validation(message: str) -> str:
+    """A validation message in the request's language: marshmallow's own through the
+    table above, ours (already translated when raised) unchanged."""
+    for pattern, ours in VALIDATION_MESSAGES:
+        found = pattern.fullmatch(message)
+        if found:
+            return gettext(ours, **found.groupdict()) if found.groupdict() else gettext(ours)
     return message
 
 

@@ -26,6 +26,7 @@ from complaints.enums import (
     Outcome,
     SanctionKind,
 )
+from complaints.i18n import N_, localize_validation
 from complaints.lifecycle import Action
 
 MAX_ID = 2**31 - 1
@@ -129,8 +130,8 @@ class AwareWhen(fields.AwareDateTime):
 
 def When(**kwargs: Any) -> AwareWhen:  # noqa: N802
     kwargs.setdefault("validate", _sane_year)
-    kwargs.setdefault("metadata", {"description": "ISO 8601 date and time with its offset, e.g. "
-                                                  "2017-10-15T09:30:00+06:00"})
+    kwargs.setdefault("metadata", {"description": N_("ISO 8601 date and time with its offset, e.g. "
+                                                  "2017-10-15T09:30:00+06:00")})
     return AwareWhen(format="iso", **kwargs)
 
 
@@ -147,12 +148,12 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, str]:
             out.update(flatten(value, f"{prefix}-{name}" if prefix and key != "_schema" else name))
     elif isinstance(messages, list | tuple):
         if all(isinstance(m, str) for m in messages):
-            out[prefix or "body"] = " ".join(messages)
+            out[prefix or "body"] = " ".join(localize_validation(m) for m in messages)
         else:
             for m in messages:
                 out.update(flatten(m, prefix))
     else:
-        out[prefix or "body"] = str(messages)
+        out[prefix or "body"] = localize_validation(str(messages))
     return out
 
 
@@ -180,16 +181,16 @@ class NoInput(ActionInput):
 
 
 class SubmitIn(ActionInput):
-    received_at = When(metadata={"description": "When the complaint was received (default: now)."})
-    late_reason = _note(metadata={"description": "Why it is filed after the filing deadline."})
+    received_at = When(metadata={"description": N_("When the complaint was received (default: now).")})
+    late_reason = _note(metadata={"description": N_("Why it is filed after the filing deadline.")})
 
 
 class MarkDeficientIn(ActionInput):
-    defects = Lines(required=True, metadata={"description": "What the filer must correct: a list, or one per line."})
+    defects = Lines(required=True, metadata={"description": N_("What the filer must correct: a list, or one per line.")})
 
 
 class CureIn(ActionInput):
-    note = _note(True, 5000, metadata={"description": "What was corrected."})
+    note = _note(True, 5000, metadata={"description": N_("What was corrected.")})
 
 
 class DeclareInadmissibleIn(ActionInput):
@@ -200,17 +201,17 @@ class DeclareInadmissibleIn(ActionInput):
 
 
 class OverturnInadmissibilityIn(ActionInput):
-    note = _note(True, 5000, metadata={"description": "Why the complaint goes back to intake."})
+    note = _note(True, 5000, metadata={"description": N_("Why the complaint goes back to intake.")})
 
 
 class TransferIn(ActionInput):
     transfer_to = Stripped(max_length=48, required=True,
-                           metadata={"description": "The code of a configured transfer body."})
+                           metadata={"description": N_("The code of a configured transfer body.")})
     note = _note(max_length=5000)
 
 
 class AcceptIn(ActionInput):
-    assignee_id = Id(strict=False, metadata={"description": "The investigator to assign (optional)."})
+    assignee_id = Id(strict=False, metadata={"description": N_("The investigator to assign (optional).")})
 
 
 class AssignIn(ActionInput):
@@ -219,21 +220,21 @@ class AssignIn(ActionInput):
 
 class NotifyRespondentIn(ActionInput):
     respondent_id = Id(strict=False, required=True)
-    served_at = When(metadata={"description": "When the notice was served (default: now)."})
+    served_at = When(metadata={"description": N_("When the notice was served (default: now).")})
 
 
 class RecordReplyIn(ActionInput):
     respondent_id = Id(strict=False, required=True)
     reply = _note(True)
-    received_at = When(metadata={"description": "When the reply came in (default: now)."})
+    received_at = When(metadata={"description": N_("When the reply came in (default: now).")})
 
 
 class RequestEvidenceIn(ActionInput):
-    note = _note(True, 5000, metadata={"description": "What is requested, from whom."})
+    note = _note(True, 5000, metadata={"description": N_("What is requested, from whom.")})
 
 
 class AddEvidenceIn(ActionInput):
-    evidence = fields.Dict(required=True, metadata={"description": "The stored evidence's record (internal)."})
+    evidence = fields.Dict(required=True, metadata={"description": N_("The stored evidence's record (internal).")})
 
 
 class AddNoteIn(ActionInput):
@@ -245,7 +246,7 @@ class DraftConclusionIn(ActionInput):
 
 
 class LinkCaseIn(ActionInput):
-    other_case = Stripped(max_length=32, required=True, metadata={"description": "The other case's number."})
+    other_case = Stripped(max_length=32, required=True, metadata={"description": N_("The other case's number.")})
     link_kind = fields.Enum(LinkKind, by_value=True, required=True)
 
 
@@ -256,9 +257,9 @@ class ScheduleHearingIn(ActionInput):
 
 class SanctionIn(ActionInput):
     kind = fields.Enum(SanctionKind, by_value=True, required=True)
-    respondent_id = Id(strict=False, metadata={"description": "A respondent of this case."})
+    respondent_id = Id(strict=False, metadata={"description": N_("A respondent of this case.")})
     amount = fields.Integer(strict=False, validate=validate.Range(min=1, max=10**12),
-                            metadata={"description": "For a fine: the amount (KGS)."})
+                            metadata={"description": N_("For a fine: the amount (KGS).")})
     note = _note(max_length=2000)
 
     @validates_schema
@@ -290,14 +291,14 @@ class DecideIn(ActionInput):
 
 
 class PublishIn(ActionInput):
-    public_text = _note(metadata={"description": "The redacted text (default: the decision's reasons)."})
+    public_text = _note(metadata={"description": N_("The redacted text (default: the decision's reasons).")})
 
 
 class FileAppealIn(ActionInput):
     appeal_body = fields.Enum(AppealBody, by_value=True, required=True)
     appellant = fields.Enum(Appellant, by_value=True, required=True)
     case_number = _note(max_length=64)
-    filed_at = When(metadata={"description": "When the appeal was filed (default: now)."})
+    filed_at = When(metadata={"description": N_("When the appeal was filed (default: now).")})
     note = _note(max_length=5000)
 
 
