@@ -56,20 +56,20 @@ def audit_verify_command(evidence: bool, quarantine: bool, checkpoints_file: str
     else:
         click.echo("Every case agrees with its history.")
     if evidence:
-        from complaints.services import evidence_store
+        from complaints.services import evidence_audit, evidence_store
 
         root = current_app.config["EVIDENCE_DIR"]
-        bad = evidence_store.verify_all(session, root)
+        bad = evidence_audit.verify_all(session, root)
         for line in bad:
             click.echo(f"BROKEN evidence: {line}", err=True)
         failed = failed or bool(bad)
         if not bad:
             click.echo("Evidence files intact.")
-        orphans = evidence_store.unreferenced(session, root)
+        orphans = evidence_audit.unreferenced(session, root)
         for path in orphans:
             click.echo(f"Unreferenced file in the evidence store: {path}")
         if orphans and quarantine:
-            moved = evidence_store.quarantine(root, orphans)
+            moved = evidence_audit.quarantine(root, orphans)
             click.echo(f"Moved {len(moved)} unreferenced file(s) to {evidence_store.QUARANTINE}/.")
     sys.exit(1 if failed else 0)
 

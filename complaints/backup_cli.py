@@ -34,7 +34,7 @@ def backup_command(directory: str) -> None:
 def restore_command(directory: str, public_keys: tuple[str, ...]) -> None:
     """Restore DIRECTORY into the (empty) database and evidence directory, then verify the
     history against the last checkpoint, every case and every file; exit 0 only then."""
-    from complaints.services import backup, evidence_store, replay, transparency
+    from complaints.services import backup, evidence_audit, replay, transparency
     from complaints.services.history import verify
 
     assert db.engine is not None
@@ -64,7 +64,7 @@ def restore_command(directory: str, public_keys: tuple[str, ...]) -> None:
     else:
         click.echo("No signed checkpoint in the backup: the chain and the cases are verified, not against a signature.")
     problems += [f"case: {line}" for line in replay.check_cases(session)]
-    problems += [f"evidence: {line}" for line in evidence_store.verify_all(session, current_app.config["EVIDENCE_DIR"])]
+    problems += [f"evidence: {line}" for line in evidence_audit.verify_all(session, current_app.config["EVIDENCE_DIR"])]
     for line in problems:
         click.echo(f"BROKEN {line}", err=True)
     if problems:

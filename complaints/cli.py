@@ -114,9 +114,10 @@ def deadlines_sweep_command() -> None:
 def init_app(app: Flask) -> None:
     from complaints import tokens_cli
     from complaints.backup_cli import backup_command, restore_command
+    from complaints.stats_cli import generate_cases_command, stats_group
 
     for command in (seed_demo_command, demo_accounts_command, create_user_command, audit_group, deadlines_group,
-                    backup_command, restore_command):
+                    backup_command, restore_command, stats_group, generate_cases_command):
         app.cli.add_command(command)
     tokens_cli.init_app(app)
     from complaints import notices_cli

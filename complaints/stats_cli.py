@@ -1,6 +1,5 @@
 """Operators' commands for the dashboard counters and synthetic load data
-(registered through the dashboard blueprint: `flask --app app stats rebuild`,
-`flask --app app generate-cases N`)."""
+(`flask --app app stats rebuild`, `flask --app app generate-cases N`)."""
 from __future__ import annotations
 
 import click
@@ -8,7 +7,7 @@ from sqlalchemy import func, select
 
 from complaints.db import db
 from complaints.models import Complaint, Election
-from complaints.services import stats
+from complaints.services import counters, stats
 
 
 @click.group("stats")
@@ -22,7 +21,7 @@ def stats_rebuild_command() -> None:
     session = db.session()
     total = session.scalar(select(func.count(Complaint.id))) or 0
     with click.progressbar(length=total, label="Counting cases") as bar:
-        counted = stats.rebuild(session, progress=bar.update)
+        counted = counters.rebuild(session, progress=bar.update)
     session.commit()
     click.echo(f"Counted {counted} case(s).")
 
@@ -34,7 +33,7 @@ def stats_rebuild_command() -> None:
 @click.option("--batch", type=click.IntRange(100, 50_000), default=2000, show_default=True)
 def generate_cases_command(count: int, code: str | None, seed: int | None, batch: int) -> None:
     """Add COUNT synthetic cases (marked as generated) with their histories."""
-    from complaints.services.generate import generate
+    from complaints.demo.generate import generate
 
     session = db.session()
     if code:

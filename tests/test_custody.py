@@ -12,6 +12,7 @@ from sqlalchemy import select
 from complaints.audit_cli import audit_group
 from complaints.lifecycle import State
 from complaints.models import Complaint, Filer
+from complaints.services import evidence_audit
 from complaints.services import evidence_store as es
 from tests import evidence_files
 
@@ -38,7 +39,7 @@ def test_a_failed_request_removes_the_file_it_alone_stored(session, users, tmp_p
     session.rollback()  # the request failed after the file was stored
     assert not lost_path.exists(), "the file of the rolled-back request is gone"
     assert kept_path.is_file(), "a committed file stays"
-    assert es.unreferenced(session, store["evidence_dir"]) == []
+    assert evidence_audit.unreferenced(session, store["evidence_dir"]) == []
 
 
 def test_unreferenced_files_are_listed_and_quarantined(app, session, runner, tmp_path):
@@ -53,7 +54,7 @@ def test_unreferenced_files_are_listed_and_quarantined(app, session, runner, tmp
     old.write_bytes(b"abandoned")
     two_hours_ago = time.time() - 7200
     os.utime(old, (two_hours_ago, two_hours_ago))
-    listed = es.unreferenced(session, root)
+    listed = evidence_audit.unreferenced(session, root)
     assert listed == sorted([stray.relative_to(root).as_posix(), "tmp/upload-old"])
     out = runner.invoke(audit_group, ["verify", "--evidence"])
     assert "Unreferenced file in the evidence store: ab/cd/" in out.output
@@ -63,4 +64,4 @@ def test_unreferenced_files_are_listed_and_quarantined(app, session, runner, tmp
     assert not stray.exists() and young.exists() and not old.exists()
     moved = list((root / es.QUARANTINE).rglob("*"))
     assert any(p.name == stray.name for p in moved)
-    assert es.unreferenced(session, root) == []
+    assert evidence_audit.unreferenced(session, root) == []

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from complaints.demo import generate
 from complaints.enums import RespondentKind
 from complaints.lifecycle import Action, State
 from complaints.models import (
@@ -26,7 +27,8 @@ from complaints.models import (
 )
 from complaints.models.stats import StatCounter
 from complaints.services import cases as svc
-from complaints.services import deadlines, generate, history, stats
+from complaints.services import counters as counting
+from complaints.services import deadlines, history, stats
 
 
 def counters(session: Session) -> list[tuple[Any, ...]]:
@@ -110,7 +112,7 @@ def direct(session: Session, el: Election, now: dt.datetime, *, region_id: int |
         if a.complaint_id in ids:
             appeals[a.complaint_id] = a
     out["appeals"] = Counter(a.outcome.value if a.outcome else "pending" for a in appeals.values())
-    hours = {cid: stats.decision_hours(by_id[cid].received_at, ds[0].decided_at) for cid, ds in decisions.items()}
+    hours = {cid: counting.decision_hours(by_id[cid].received_at, ds[0].decided_at) for cid, ds in decisions.items()}
     out["median"] = percentile(list(hours.values()), 0.5)
     out["p90"] = percentile(list(hours.values()), 0.9)
     out["within"] = sum(1 for cid, ds in decisions.items()
@@ -239,7 +241,7 @@ def test_maintained_counters_equal_a_rebuild(session: Session, dataset: Election
     svc.apply_action(session, case, Action.PUBLISH, users["clerk"], {})
     session.flush()
     maintained = counters(session)
-    assert stats.rebuild(session) >= dataset_size(session, el)
+    assert counting.rebuild(session) >= dataset_size(session, el)
     session.flush()
     assert counters(session) == maintained
 
@@ -254,7 +256,7 @@ def test_generated_cases_keep_the_history_chain_and_the_counters(session: Sessio
     generated = session.scalar(select(func.count()).select_from(Complaint).where(Complaint.is_generated.is_(True)))
     assert generated and generated >= 150
     maintained = counters(session)
-    stats.rebuild(session)
+    counting.rebuild(session)
     session.flush()
     assert counters(session) == maintained
 

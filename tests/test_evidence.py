@@ -14,6 +14,7 @@ from sqlalchemy import select
 from complaints.lifecycle import Action, State, TransitionError
 from complaints.models import CaseHistory, Complaint, Evidence, Filer
 from complaints.services import cases as svc
+from complaints.services import evidence_audit, media
 from complaints.services import evidence_store as es
 from tests import evidence_files as ef
 
@@ -141,12 +142,12 @@ def test_evidence_refused_when_lifecycle_does_not_allow(session, users, own_case
 def test_verify_all_and_cli(session, users, own_case, store, runner, app):
     ev = es.intake_file(session, own_case, io.BytesIO(ef.png()), "a.png", actor=users["monitor"], **store)
     ev2 = es.intake_file(session, own_case, io.BytesIO(ef.pdf()), "b.pdf", actor=users["monitor"], **store)
-    assert es.verify_all(session, store["evidence_dir"]) == []
+    assert evidence_audit.verify_all(session, store["evidence_dir"]) == []
     path = es.path_for(ev, store["evidence_dir"])
     os.chmod(path, 0o644)
     path.write_bytes(b"tampered")
     es.path_for(ev2, store["evidence_dir"]).unlink()
-    problems = es.verify_all(session, store["evidence_dir"])
+    problems = evidence_audit.verify_all(session, store["evidence_dir"])
     assert len(problems) == 2
     assert any("SHA-256 is" in p and str(ev.id) in p for p in problems)
     assert any("missing" in p and str(ev2.id) in p for p in problems)
@@ -159,13 +160,13 @@ def test_verify_all_and_cli(session, users, own_case, store, runner, app):
 def test_exif_claim_with_offset_and_without_exif(tmp_path):
     p = tmp_path / "a.jpg"
     p.write_bytes(ef.jpeg(when="2017:10:15 12:00:00"))
-    claim = es.exif_claim(p)
+    claim = media.exif_claim(p)
     assert claim.captured_at.isoformat() == "2017-10-15T06:00:00+00:00"
     assert (claim.lat, claim.lon) == (42.875, 74.6)
     p.write_bytes(ef.jpeg(with_exif=False))
-    assert es.exif_claim(p) == es.ExifClaim()
+    assert media.exif_claim(p) == media.ExifClaim()
     p.write_bytes(b"\xff\xd8\xff\xe1\x00\x10Exif\x00\x00II*\x00\xff\xff")
-    assert es.exif_claim(p) == es.ExifClaim()
+    assert media.exif_claim(p) == media.ExifClaim()
 
 
 # --------------------------------------------------------------------------- web

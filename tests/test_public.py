@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from complaints.demo import generate
 from complaints.enums import FilerKind, RespondentKind
 from complaints.lifecycle import Action, State
 from complaints.models import Complaint, Filer, Respondent, User
 from complaints.services import cases as svc
-from complaints.services import generate, register, stats
+from complaints.services import register, stats
 
 SECRETS = ("Zarina Privatova-Qx", "ID-998877-SECRET", "+996 700 123 987", "zarina.secret@example.org",
            "Kyzyl-Kiya, Secret street 17", "Bolot Hiddenov-Zz")

@@ -244,11 +244,11 @@ def linked_cases(session: Session, case: Complaint) -> list[tuple[str, Complaint
     return out
 
 
-# The dashboard counters follow every change (complaints.services.stats).
-from complaints.services import stats as _stats  # noqa: E402
+# The dashboard counters follow every change (complaints.services.counters).
+from complaints.services import counters as _counters  # noqa: E402
 
-if _stats.on_change not in ON_CHANGE:
-    ON_CHANGE.append(_stats.on_change)
+if _counters.on_change not in ON_CHANGE:
+    ON_CHANGE.append(_counters.on_change)
 
 
 # Published decisions and served notices get their PDF, its hash in the history (complaints.services.documents).

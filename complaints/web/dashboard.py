@@ -19,13 +19,10 @@ from complaints.enums import Role
 from complaints.forms.dashboard import StatsFilterForm
 from complaints.models import Election
 from complaints.services import register, stats
-from complaints.stats_cli import generate_cases_command, stats_group
 from complaints.web.auth import roles_required
 from complaints.web.filters import label, named
 
-bp = Blueprint("dashboard", __name__, cli_group=None)
-bp.cli.add_command(stats_group)
-bp.cli.add_command(generate_cases_command)
+bp = Blueprint("dashboard", __name__)
 
 STAFF = (Role.CLERK.value, Role.INVESTIGATOR.value, Role.COMMISSIONER.value, Role.ADMIN.value)
 

@@ -27,7 +27,7 @@ from complaints.lifecycle import Action, State, TransitionError
 from complaints.models import Complaint, District, Election, Evidence, Filer, Precinct, Region, Respondent
 from complaints.models.election import election_zone
 from complaints.services import cases as svc
-from complaints.services import deadlines, evidence_store, filing
+from complaints.services import deadlines, evidence_store, filing, media
 from complaints.services.errors import ServiceError, ValidationError
 from complaints.web import form_keys, transaction
 from complaints.web.errors import status_for
@@ -353,7 +353,7 @@ def _render(form: FilingForm, case: Complaint | None, election: Election | None,
                            evidence=evidence_of(case), staged=staged or [], late_due=late_due, max_rows=MAX_ROWS,
                            max_file_mb=current_app.config["EVIDENCE_MAX_FILE"] // (1024 * 1024),
                            max_case_mb=current_app.config["EVIDENCE_MAX_CASE"] // (1024 * 1024),
-                           accept=",".join("." + e for e in evidence_store.allowed_extensions()),
+                           accept=",".join("." + e for e in media.allowed_extensions()),
                            filing_days=election.filing_days if election else None), status
 
 

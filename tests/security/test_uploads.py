@@ -14,6 +14,7 @@ from sqlalchemy import select
 from complaints.lifecycle import State
 from complaints.models import Complaint, Evidence, Filer
 from complaints.services import evidence_store as es
+from complaints.services import media
 from complaints.services.errors import ConflictError
 from tests import evidence_files as ef
 
@@ -58,7 +59,7 @@ HOSTILE_JPEGS = {
 def test_unusual_exif_is_no_claim(tmp_path, name):
     path = tmp_path / "x.jpg"
     path.write_bytes(HOSTILE_JPEGS[name])
-    assert es.exif_claim(path) == es.ExifClaim()
+    assert media.exif_claim(path) == media.ExifClaim()
 
 
 @pytest.fixture()

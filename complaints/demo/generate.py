@@ -1,12 +1,14 @@
 """Synthetic cases in bulk, for load and benchmark runs (`flask --app app generate-cases N`).
 
-Rows go in with multi-row INSERTs, a batch per transaction, not through the
-services (which would take hours at a million cases). What the services guarantee
-is kept by hand: registration numbers come from the election's sequence, every case
-gets a plausible history whose rows extend the single hash chain (the head row is
-locked and moved per batch, so `audit verify` passes), the clocks follow the state,
-and the dashboard counters and per-case contributions are written alongside. Every
-case is marked `is_generated`."""
+Rows go in with multi-row INSERTs, a batch at a time, not through the services (which
+would take hours at a million cases). What the services guarantee is derived from the
+same sources, not copied: every step of a case's path is a rule of the lifecycle table
+and passes its guard at the time it is dated (`lifecycle.check`), the running clock is
+`lifecycle.running_clock`, the deadlines come from `services.deadlines`, and the
+dashboard counters from `services.stats`. Registration numbers come from the
+election's sequence; the history rows extend the single hash chain (the head row is
+locked and moved per batch, so `audit verify` passes). Every case is marked
+`is_generated`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -22,12 +24,13 @@ from typing import Any
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from complaints import lifecycle
+from complaints.db import utcnow
 from complaints.enums import (
     AppealBody,
     AppealOutcome,
     Appellant,
     Channel,
-    Clock,
     ComplaintKind,
     FilerKind,
     Language,
@@ -37,7 +40,7 @@ from complaints.enums import (
     SanctionKind,
     TransferBody,
 )
-from complaints.lifecycle import State
+from complaints.lifecycle import Action, State
 from complaints.models import (
     Allegation,
     Appeal,
@@ -55,7 +58,7 @@ from complaints.models import (
 )
 from complaints.models.election import election_zone
 from complaints.models.stats import StatCaseKeys
-from complaints.services import deadlines, history, stats
+from complaints.services import counters, deadlines, history
 
 #: (final path, weight). Each path is the list of actions taken after submission.
 PATHS: list[tuple[tuple[str, ...], float]] = [
@@ -71,12 +74,10 @@ PATHS: list[tuple[tuple[str, ...], float]] = [
     (("accept", "decide", "close"), 0.15),
     (("accept", "decide", "publish", "close"), 0.625),
 ]
-NEXT_STATE = {
-    "submit": State.SUBMITTED, "accept": State.UNDER_EXAMINATION, "transfer": State.TRANSFERRED,
-    "withdraw": State.WITHDRAWN, "declare_inadmissible": State.INADMISSIBLE, "confirm_inadmissibility": None,
-    "decide": State.DECIDED, "publish": State.PUBLISHED, "file_appeal": State.APPEALED,
-    "record_appeal_outcome": State.APPEAL_DECIDED, "close": State.CLOSED,
-}
+#: Who takes the generated steps: the commission's staff and the system.
+ACTORS = frozenset({lifecycle.CLERK, lifecycle.COMMISSIONER, lifecycle.SYSTEM})
+#: The case's fields the guards and the clock read, before a path sets them.
+UNSET = ("inadmissible_confirmed_at", "appeal_due_at", "cure_due_at", "due_at", "overdue_since", "decision")
 SUMMARY = "[generated case] {}: a synthetic complaint for load testing."
 
 
@@ -136,7 +137,8 @@ _COMPLAINT_COLUMNS = [c.name for c in Complaint.__table__.columns if c.name != "
 
 def generate(session: Session, count: int, *, election: Election, seed: int | None = None, batch: int = 2000,
              progress: Callable[[int], None] | None = None, commit: bool = True) -> int:
-    """Add `count` synthetic cases to `election`. Commits per batch unless `commit` is False."""
+    """Add `count` synthetic cases to `election`. Commits per batch unless `commit` is
+    False (a bulk tool: a million cases are not one transaction)."""
     rng = random.Random(seed)
     pools = _pools(session, election, rng)
     history.ensure_head(session)
@@ -163,6 +165,7 @@ def _batch(session: Session, pools: Pools, n: int, rng: random.Random) -> None:
     first_seq = last_seq - n + 1
     plans: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
+    now = utcnow()
     for i in range(n):
         # Filings build up towards election day and peak on it (hours 08-20), then tail off.
         if rng.random() < 0.15:
@@ -195,9 +198,18 @@ def _batch(session: Session, pools: Pools, n: int, rng: random.Random) -> None:
                                                                    received)]}
         when = received
         state = State.SUBMITTED
-        for action in path:
+        facts = SimpleNamespace(**dict.fromkeys(UNSET), appeal=None)
+        for name in path:
+            action = Action(name)
             when = when + dt.timedelta(minutes=rng.randrange(30, 60 * 30))
-            nxt = NEXT_STATE[action] or state
+            if action == Action.CLOSE and facts.appeal_due_at is not None:
+                # Closed once the appeal window has run out (the rule's guard); not yet, if that is ahead.
+                when = max(when, facts.appeal_due_at + dt.timedelta(minutes=rng.randrange(1, 60 * 12)))
+                if when > now:
+                    break
+            facts.status = state
+            rule = lifecycle.check(state, action, ACTORS, facts, when)
+            nxt = rule.next_state
             if action == "decide":
                 outcome = rng.choice([Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.REJECTED, Outcome.REJECTED])
                 plan["decision"] = {"outcome": outcome, "decided_at": when}
@@ -227,7 +239,10 @@ def _batch(session: Session, pools: Pools, n: int, rng: random.Random) -> None:
                 plan["appeal"]["outcome_at"] = when
             elif action == "close":
                 row["closed_at"] = when
-            plan["events"].append((action, state, nxt, when))
+            plan["events"].append((action.value, state, nxt, when))
+            facts.__dict__.update(row)
+            facts.decision = plan.get("decision")
+            facts.appeal = SimpleNamespace(outcome=plan["appeal"].get("outcome")) if "appeal" in plan else None
             state = nxt
         row["status"] = state
         row["updated_at"] = when
@@ -276,13 +291,10 @@ def _batch(session: Session, pools: Pools, n: int, rng: random.Random) -> None:
 
 
 def _clock(row: dict[str, Any], state: State) -> None:
-    """The running clock for the state, as deadlines.refresh_clock would set it."""
-    due, clock = None, None
-    if state in (State.SUBMITTED, State.UNDER_EXAMINATION):
-        due, clock = row["decision_due_at"], Clock.DECISION
-    elif state in (State.DECIDED, State.PUBLISHED):
-        due, clock = row["appeal_due_at"], Clock.APPEAL
-    row["due_at"], row["due_clock"] = due, clock
+    """The running clock for the state (lifecycle.running_clock, as deadlines.refresh_clock sets it)."""
+    facts = SimpleNamespace(**{**dict.fromkeys(UNSET), **row})
+    facts.status = state
+    row["due_clock"], row["due_at"] = lifecycle.running_clock(facts)
 
 
 def _history(session: Session, plans: list[dict[str, Any]]) -> None:
@@ -310,14 +322,14 @@ def _history(session: Session, plans: list[dict[str, Any]]) -> None:
 
 def _counters(session: Session, plans: list[dict[str, Any]], election: Any) -> None:
     zone = election_zone(election)
-    totals: Counter[stats.Cell] = Counter()
+    totals: Counter[counters.Cell] = Counter()
     snaps = []
     for p in plans:
         row = p["row"]
         local = row["received_at"].astimezone(zone)
         resp = p["respondent"]
-        is_party = resp.kind in stats.PARTY_KINDS
-        facts = stats.CaseFacts(
+        is_party = resp.kind in counters.PARTY_KINDS
+        facts = counters.CaseFacts(
             election_id=election.id, day=local.date(), hour=local.hour, region_id=row["region_id"] or 0,
             category_id=row["primary_category_id"] or 0, status=row["status"].value,
             election_day=election.election_day, respondent_ids=[resp.id],
@@ -325,14 +337,14 @@ def _counters(session: Session, plans: list[dict[str, Any]], election: Any) -> N
         if "decision" in p:
             decided_at = p["decision"]["decided_at"]
             facts.outcome = p["decision"]["outcome"].value
-            facts.decision_hours = stats.decision_hours(row["received_at"], decided_at)
+            facts.decision_hours = counters.decision_hours(row["received_at"], decided_at)
             facts.within_deadline = decided_at <= row["decision_due_at"]
             facts.sanctions = [p["sanction"].value] if "sanction" in p else []
         if "appeal" in p:
             outcome = p["appeal"].get("outcome")
             facts.appeal = outcome.value if outcome else "pending"
-        keys = stats.case_keys(facts)
-        totals.update(stats.cells(facts.election_id, facts.day, facts.region_id, facts.category_id, keys))
+        keys = counters.case_keys(facts)
+        totals.update(counters.cells(facts.election_id, facts.day, facts.region_id, facts.category_id, keys))
         snaps.append({"complaint_id": p["id"], "election_id": election.id, "day": facts.day,
                       "region_id": facts.region_id, "category_id": facts.category_id, "keys": keys})
     _bulk_insert(session, StatCaseKeys.__table__, snaps)
@@ -379,9 +391,9 @@ def _bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
                 copy.write_row([_plain(row[k]) for k in names])
 
 
-def _bump_counters(session: Session, totals: dict[stats.Cell, int]) -> None:
+def _bump_counters(session: Session, totals: dict[counters.Cell, int]) -> None:
     if not _is_pg(session):
-        stats._upsert(session, totals)
+        counters._upsert(session, totals)
         return
     session.execute(text("CREATE TEMP TABLE IF NOT EXISTS stat_delta (election_id int, metric varchar(24), "
                          "day date, region_id int, category_id int, key varchar(64), n bigint) "
