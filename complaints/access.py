@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 
-from complaints.enums import CASE_STAFF_ROLES, Role
+from complaints.enums import CASE_STAFF_ROLES, Channel, Role
 from complaints.lifecycle import FILER, State
 from complaints.models import CaseHistory, Complaint, Filer, Respondent
 
@@ -23,8 +23,18 @@ def can_view(user: Any, case: Complaint) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if user.role in CASE_STAFF_ROLES or user.role == Role.ADMIN:
-        return case.status != State.DRAFT or owns(user, case)
+        return case.status != State.DRAFT or owns(user, case) or is_sms_intake(user, case)
     return owns(user, case)
+
+
+def handles_sms_intake(user: Any) -> bool:
+    """SMS messages turned into drafts wait for the intake desk: the clerks."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.CLERK
+
+
+def is_sms_intake(user: Any, case: Complaint) -> bool:
+    """`case` is an SMS draft and `user` the intake desk, who sees it and registers it."""
+    return case.status == State.DRAFT and case.channel == Channel.SMS and handles_sms_intake(user)
 
 
 def is_recused(user: Any, case: Complaint) -> bool:
@@ -67,6 +77,9 @@ def visible_cases(user: Any) -> Select[tuple[Complaint]]:
     if user.role == Role.MONITOR:
         own_filers = select(Filer.id).where(Filer.user_id == user.id)
         return query.where(or_(Complaint.created_by_id == user.id, Complaint.filer_id.in_(own_filers)))
+    if user.role == Role.CLERK:
+        return query.where(or_(Complaint.status != State.DRAFT, Complaint.created_by_id == user.id,
+                               Complaint.channel == Channel.SMS))
     return query.where(or_(Complaint.status != State.DRAFT, Complaint.created_by_id == user.id))
 
 

@@ -68,8 +68,10 @@ def _has_nul(values: Any) -> bool:
 def refuse_nul_bytes() -> Any:
     """A NUL byte in a form field, a query parameter or a path is never meant: PostgreSQL
     cannot store one and no page needs it. 400 with a clear message, before any view runs."""
-    if request.path.startswith("/api/"):
-        return None  # the API refuses NUL field by field (422 with `fields`), and reads its own bodies
+    if request.path.startswith(("/api/", "/webhooks/")):
+        # The API refuses NUL field by field (422 with `fields`); both read their own bodies
+        # (a webhook must see the raw body to check its signature).
+        return None
     try:
         found = "\x00" in request.path or _has_nul(request.args.values())
         if not found and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):

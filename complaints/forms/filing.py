@@ -266,14 +266,15 @@ class FilingForm(AppForm):
 
 
 class IntakeForm(FilingForm):
-    """A paper, phone or e-mail complaint registered by a clerk."""
+    """A paper, phone, e-mail or SMS complaint registered by a clerk."""
 
     channel = SelectField(_l("Received by"), choices=[
         choice(Channel.PAPER.value, _l("paper (in person or by post)")), choice(Channel.PHONE.value, _l("phone")),
-        choice(Channel.EMAIL.value, _l("e-mail"))], default=Channel.PAPER.value, validators=[DataRequired()])
+        choice(Channel.EMAIL.value, _l("e-mail")), choice(Channel.SMS.value, _l("SMS"))],
+        default=Channel.PAPER.value, validators=[DataRequired()])
     received_at = local_field(_l("Actually received at (Bishkek time; empty: now)"))
 
-    channels = (Channel.PAPER, Channel.PHONE, Channel.EMAIL)
+    channels = (Channel.PAPER, Channel.PHONE, Channel.EMAIL, Channel.SMS)
 
     @property
     def typed_filer(self) -> bool:

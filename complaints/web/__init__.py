@@ -17,6 +17,7 @@ BLUEPRINT_MODULES = [
     "complaints.web.public",
     "complaints.web.admin",
     "complaints.web.offline",
+    "complaints.web.webhooks",
 ]
 
 

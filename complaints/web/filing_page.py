@@ -79,7 +79,9 @@ def setup_choices(form: FilingForm, election: Election | None, case: Complaint |
         [choice(r.id, respondent_label(r)) for r in registry]
     for entry in form.respondents:
         entry.form.respondent_id.choices = respondent_choices
-    categories = election.categories if election else []
+    # A retired category stays on the cases that cite it and leaves the choices of new ones.
+    cited = {a.category_id for a in case.allegations} if case is not None else set()
+    categories = [c for c in (election.categories if election else []) if c.retired_at is None or c.id in cited]
     category_choices = [choice("", "—")] + [choice(c.id, named(c)) for c in categories]
     for entry in form.allegations:
         entry.form.category_id.choices = category_choices

@@ -22,6 +22,7 @@ from complaints.forms.actions import FORMS, ActionForm, choices
 from complaints.i18n import current_language
 from complaints.lifecycle import Action, State, TransitionError
 from complaints.models import Category, Complaint, Election, Region, Respondent, User
+from complaints.services import sms
 from complaints.services import workflow as wf
 from complaints.services.cases import apply_action, record_history_only
 from complaints.services.errors import ConflictError, ValidationError
@@ -265,7 +266,8 @@ def queue() -> Any:
         categories=db.session.scalars(categories_q).all(), regions=db.session.scalars(
             select(Region).order_by(Region.name)).all(),
         respondents=db.session.scalars(respondents_q.limit(500)).all(), staff=staff,
-        active_states=wf.ACTIVE_STATES, count_label=wf.count_label)
+        active_states=wf.ACTIVE_STATES, count_label=wf.count_label,
+        sms_waiting=sms.waiting(db.session) if access.handles_sms_intake(current_user) else [])
 
 
 # --------------------------------------------------------------------------- printable documents
