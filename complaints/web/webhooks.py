@@ -32,19 +32,6 @@ def _exempt_from_csrf(state: Any) -> None:
         csrf.exempt(bp)
 
 
-@bp.after_request
-def _one_transaction(response: Response) -> Response:
-    # Until the app-wide one-transaction wrapper covers this blueprint: commit a request
-    # that succeeded, roll back one that answered with an error status.
-    if getattr(current_app.view_functions.get(request.endpoint or ""), "one_transaction", False):
-        return response
-    if response.status_code < 400:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    return response
-
-
 def _error(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> Response:
     response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
     response.status_code = status
