@@ -146,18 +146,26 @@
 
     var days = parseInt(form.getAttribute("data-filing-days") || "", 10);
     var hint = document.getElementById("late-hint");
+    // The late-filing reason is asked for only when the dates make the complaint late.
+    var lateBox = document.getElementById("late-box");
+    var keep = lateBox && lateBox.hasAttribute("data-keep");
     function late() {
       if (!hint || !days) { return; }
       var field = form.querySelector(kind() === "appeal" ? "[name=act_date]" : "[name=awareness_at]");
-      if (!field || !field.value) { hint.hidden = true; return; }
-      // The value is Bishkek time (UTC+6, no daylight saving).
-      var v = field.value.replace(" ", "T");
-      if (v.length === 16) { v += ":00"; }
-      var start = Date.parse(v + "+06:00");
-      hint.hidden = isNaN(start) || Date.now() <= start + days * 86400000;
+      var isLate = false;
+      if (field && field.value) {
+        // The value is Bishkek time (UTC+6, no daylight saving).
+        var v = field.value.replace(" ", "T");
+        if (v.length === 16) { v += ":00"; }
+        var start = Date.parse(v + "+06:00");
+        isLate = !isNaN(start) && Date.now() > start + days * 86400000;
+      }
+      hint.hidden = !isLate;
+      if (lateBox) { lateBox.hidden = !isLate && !keep; }
     }
     form.querySelectorAll("[name=awareness_at], [name=act_date]").forEach(function (el) {
       el.addEventListener("change", late);
+      el.addEventListener("input", late);
     });
     late();
   }

@@ -156,6 +156,8 @@ def test_monitor_files_from_a_phone(live_server: LiveServer, pages: Pages, journ
     assert_accessible(page)
 
     page.get_by_label("A report of a violation").check()
+    # The optional parts start folded: this monitor fills them too.
+    page.locator("form.filing-form details:not([open]) > summary").evaluate_all("els => els.forEach(s => s.click())")
     choose_option(page.get_by_label("Respondent", exact=True), CANDIDATE)
     choose_option(page.get_by_label("Category"), "prohibited")
     page.get_by_label("Legal provision (article)").fill("Constitutional Law on Elections, art. 22")
