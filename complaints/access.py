@@ -125,3 +125,17 @@ def nameable_respondents(user: Any, ids: list[int]) -> Select[tuple[int]]:
     linked = select(ComplaintRespondent.respondent_id).where(ComplaintRespondent.complaint_id.in_(seen))
     return select(Respondent.id).where(Respondent.id.in_(ids),
                                        or_(Respondent.is_public.is_(True), Respondent.id.in_(linked)))
+
+
+def history_actor(user: Any, case: Complaint, row: Any) -> str:
+    """Who a history row says acted, as `user` may read it: staff read names, except the
+    filer's own name on an anonymous complaint; everyone else reads the role."""
+    role = row.actor_role.value if hasattr(row.actor_role, "value") else str(row.actor_role or "")
+    staff = user.role in CASE_STAFF_ROLES or user.role == Role.ADMIN
+    if not staff:
+        return role
+    filer = case.filer
+    if filer is not None and filer.is_anonymous and row.actor_id is not None \
+            and row.actor_id in {case.created_by_id, filer.user_id}:
+        return "anonymous filer"
+    return str(row.actor_name or role)

@@ -63,7 +63,7 @@ def _history(session: Session, user: User, case: Complaint) -> list[dict[str, An
         payload = dict(h.payload or {})
         if not staff:
             payload = {k: v for k, v in payload.items() if k not in STAFF_PAYLOAD_KEYS}
-        rows.append({"seq": h.seq, "at": h.at, "actor": h.actor_name if staff else None,
+        rows.append({"seq": h.seq, "at": h.at, "actor": access.history_actor(user, case, h) if staff else None,
                      "actor_role": h.actor_role, "action": h.action, "from_state": h.from_state,
                      "to_state": h.to_state, "note": h.note, "payload": payload, "internal": bool(h.internal)})
     return rows

@@ -36,10 +36,12 @@ def case_context(case: Complaint) -> dict[str, Any]:
         history_q = history_q.where(CaseHistory.internal.is_(False))
     evidence_q = select(Evidence).where(Evidence.complaint_id == case.id).order_by(Evidence.id)
     who = access.actors(current_user, case)
+    history = db.session.scalars(history_q).all()
     return {
         "case": case,
         "staff": staff,
-        "history": db.session.scalars(history_q).all(),
+        "history": history,
+        "actor_names": {h.id: access.history_actor(current_user, case, h) for h in history},
         "evidence": [e for e in db.session.scalars(evidence_q) if access.may_see_evidence(current_user, case, e)],
         "notes": db.session.scalars(select(CaseNote).where(CaseNote.complaint_id == case.id)
                                     .order_by(CaseNote.id)).all() if staff else [],
