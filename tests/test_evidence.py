@@ -188,7 +188,8 @@ def test_upload_and_download_from_case_page(client, auth, session, users, own_ca
     assert response.status_code == 302
     ev = session.scalar(select(Evidence).where(Evidence.complaint_id == own_case.id,
                                                Evidence.sha256 == hashlib.sha256(photo).hexdigest()))
-    download = client.get(f"/cases/{own_case.registration_number}/evidence/{ev.id}")
+    assert client.get(f"/cases/{own_case.registration_number}/evidence/{ev.id}").status_code == 405
+    download = client.post(f"/cases/{own_case.registration_number}/evidence/{ev.id}")
     assert download.status_code == 200 and download.data == photo
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert download.headers["X-Content-Type-Options"] == "nosniff"
@@ -203,7 +204,7 @@ def test_upload_and_download_from_case_page(client, auth, session, users, own_ca
     # Staff who may see the case download too.
     auth.logout()
     auth.login("clerk")
-    staff = client.get(f"/cases/{own_case.registration_number}/evidence/{ev.id}")
+    staff = client.post(f"/cases/{own_case.registration_number}/evidence/{ev.id}")
     assert staff.status_code == 200
     staff.close()
 
@@ -231,9 +232,10 @@ def test_other_monitor_gets_404_everywhere(client, auth, session, users, own_cas
     number = own_case.registration_number
     auth.login("monitor2")
     for url in (f"/cases/{number}", f"/cases/{number}/receipt", f"/complaints/{own_case.id}/edit",
-                f"/complaints/{draft.id}/edit", f"/cases/{number}/evidence/{ev.id}",
-                f"/cases/{number}/evidence/999999999", "/complaints/99999999/edit"):
+                f"/complaints/{draft.id}/edit", "/complaints/99999999/edit"):
         assert client.get(url).status_code == 404, url
+    for url in (f"/cases/{number}/evidence/{ev.id}", f"/cases/{number}/evidence/999999999"):
+        assert client.post(url).status_code == 404, url
     assert _upload(client, own_case, (ef.pdf(), "x.pdf")).status_code == 404
     assert client.post(f"/complaints/{draft.id}/edit", data={"save_draft": "1"}).status_code == 404
     assert client.post("/complaints/new", data={"draft_id": str(draft.id), "election_id": str(draft.election_id),
@@ -246,11 +248,13 @@ def test_other_monitor_gets_404_everywhere(client, auth, session, users, own_cas
     # The owner sees them all.
     auth.logout()
     auth.login("monitor")
-    for url in (f"/cases/{number}", f"/cases/{number}/receipt", f"/complaints/{draft.id}/edit",
-                f"/cases/{number}/evidence/{ev.id}"):
+    for url in (f"/cases/{number}", f"/cases/{number}/receipt", f"/complaints/{draft.id}/edit"):
         response = client.get(url)
         assert response.status_code == 200, url
         response.close()
+    response = client.post(f"/cases/{number}/evidence/{ev.id}")
+    assert response.status_code == 200
+    response.close()
 
 
 def test_request_too_large_gets_readable_page(connection, tmp_path, users):

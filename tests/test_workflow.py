@@ -203,7 +203,6 @@ def test_demo_case_from_submitted_to_published_and_appealed_through_the_pages(cl
     steps = actions_of(session, case)
     expected = [("accept", "Cholpon Clerk"), ("assign", "Cholpon Clerk"),
                 ("notify_respondent", "Daniyar Investigator"), ("notice_document", "system"),
-                ("notice_printed", "Daniyar Investigator"),
                 ("record_reply", "Daniyar Investigator"), ("request_evidence", "Daniyar Investigator"),
                 ("add_note", "Daniyar Investigator"), ("draft_conclusion", "Daniyar Investigator"),
                 ("schedule_hearing", "Elmira Commissioner"), ("decide", "Elmira Commissioner"),

@@ -1,5 +1,5 @@
-"""Evidence files: download (only for those who may see the case; every download is
-a history row: chain of custody) and upload from the case page."""
+"""Evidence files: download (only for those who may see the item; every download is
+a history row: chain of custody, so downloads are POSTs) and upload from the case page."""
 from __future__ import annotations
 
 from typing import Any
@@ -22,9 +22,11 @@ from complaints.web.cases import case_context, load_case
 bp = Blueprint("evidence", __name__)
 
 
-@bp.route("/cases/<registration_number>/evidence/<int:evidence_id>")
+@bp.route("/cases/<registration_number>/evidence/<int:evidence_id>", methods=["POST"])
 @login_required
 def download(registration_number: str, evidence_id: int) -> Any:
+    """The file, as an attachment. A POST (with the form's CSRF token), because it writes
+    the download into the history: a link on another site must not create entries."""
     case = load_case(registration_number)
     evidence = db.session.scalar(select(Evidence).where(Evidence.id == evidence_id,
                                                         Evidence.complaint_id == case.id)) \

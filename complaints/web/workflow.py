@@ -24,7 +24,7 @@ from complaints.lifecycle import Action, State, TransitionError
 from complaints.models import Category, Complaint, Election, Region, Respondent, User
 from complaints.services import sms
 from complaints.services import workflow as wf
-from complaints.services.cases import apply_action, record_history_only
+from complaints.services.cases import apply_action
 from complaints.services.errors import ConflictError, ValidationError
 from complaints.web.auth import roles_required
 from complaints.web.cases import case_context, load_case
@@ -276,15 +276,13 @@ def queue() -> Any:
 @roles_required(*CASE_STAFF)
 def notice(registration_number: str, respondent_id: int) -> Any:
     """The notice served on a respondent: the complaint's allegations and the reply
-    deadline. Printing it is recorded in the case's history (chain of custody)."""
+    deadline. Reading it changes nothing (a GET writes no history: a link on another site
+    could call it); serving the notice is recorded by the notify_respondent action."""
     case = load_case(registration_number)
     respondent = next((r for r in case.respondents if r.id == respondent_id), None)
     if respondent is None:
         abort(404)
     served = next((n for n in reversed(case.notices) if n.respondent_id == respondent.id), None)
-    record_history_only(db.session, case, actor=current_user, action="notice_printed", internal=True,
-                        payload={"respondent_id": respondent.id,
-                                 "served_at": served.served_at.isoformat() if served else None})
     return render_template("workflow/notice.html", case=case, respondent=respondent, served=served)
 
 

@@ -192,11 +192,11 @@ def test_monitor_files_from_a_phone(live_server: LiveServer, pages: Pages, journ
 
     page.get_by_role("button", name="Open the case").click()  # a link styled (and announced) as a button
     expect(page.get_by_role("heading", level=1)).to_contain_text(number)
-    links = page.locator("a[href*='/evidence/']")
+    links = page.locator("form[action*='/evidence/']")
     assert links.count() == 3
-    journey["evidence_urls"] = [links.nth(i).get_attribute("href") for i in range(3)]
+    journey["evidence_urls"] = [links.nth(i).get_attribute("action") for i in range(3)]
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="witness-statement.pdf").click()
+        page.get_by_role("button", name="witness-statement.pdf").click()
     downloaded = Path(download_info.value.path()).read_bytes()
     assert hashlib.sha256(downloaded).hexdigest() == expected["witness-statement.pdf"]
     assert_accessible(page)
@@ -213,8 +213,11 @@ def test_other_monitor_cannot_open_the_case(pages: Pages, journey: dict[str, Any
     assert response is not None and response.status == 404
     assert SUMMARY not in page.content()
     assert_accessible(page)
+    page.goto("/complaints/mine")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.content())
+    assert token, "no CSRF token on the page"
     for url in journey["evidence_urls"]:
-        response = page.request.get(url)
+        response = page.request.post(url, form={"csrf_token": token.group(1)})
         assert response.status == 404, f"monitor2 got {response.status} for {url}"
     response = page.goto(f"/cases/{journey['number']}/receipt")
     assert response is not None and response.status == 404

@@ -34,11 +34,11 @@ def test_the_filer_neither_lists_nor_downloads_confidential_evidence(client, aut
     url = f"/cases/{own_case.registration_number}/evidence/{statement.id}"
     auth.login("monitor")
     assert "witness.pdf" not in client.get(f"/cases/{own_case.registration_number}").get_data(as_text=True)
-    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
     auth.logout()
     auth.login("clerk")
     assert "witness.pdf" in client.get(f"/cases/{own_case.registration_number}").get_data(as_text=True)
-    response = client.get(url)
+    response = client.post(url)
     assert response.status_code == 200
     response.close()
 
@@ -47,7 +47,7 @@ def test_the_filer_still_gets_what_they_sent(app, client, auth, session, users, 
     mine = es.intake_file(session, own_case, io.BytesIO(ef.png(salt=b"mine")), "mine.png", actor=users["monitor"],
                           evidence_dir=app.config["EVIDENCE_DIR"], max_file=10**6, max_case=10**8)
     auth.login("monitor")
-    response = client.get(f"/cases/{own_case.registration_number}/evidence/{mine.id}")
+    response = client.post(f"/cases/{own_case.registration_number}/evidence/{mine.id}")
     assert response.status_code == 200
     response.close()
 
@@ -67,7 +67,7 @@ def test_recused_staff_do_not_see_confidential_evidence(client, auth, session, u
     clerk.affiliation_id = own_case.respondents[0].id
     session.flush()
     auth.login("clerk")
-    assert client.get(f"/cases/{own_case.registration_number}/evidence/{statement.id}").status_code == 404
+    assert client.post(f"/cases/{own_case.registration_number}/evidence/{statement.id}").status_code == 404
 
 
 def _private_respondent_of_another(session, users):
