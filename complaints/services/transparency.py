@@ -291,6 +291,15 @@ def published(session: Session, after: int = 0, limit: int | None = None) -> dic
             "checkpoints": items}
 
 
+def recent(session: Session, limit: int = 50) -> tuple[list[dict[str, Any]], int, list[str]]:
+    """The latest `limit` checkpoints (newest first), how many there are, and every key that signed one."""
+    items = [checkpoint_json(cp) for cp in session.scalars(select(Checkpoint).order_by(Checkpoint.tree_size.desc())
+                                                           .limit(limit))]
+    total = session.scalar(select(func.count()).select_from(Checkpoint)) or 0
+    keys = sorted(session.scalars(select(Checkpoint.public_key).distinct()))
+    return items, total, keys
+
+
 # --------------------------------------------------------------------------- inclusion proofs
 
 def case_proof(session: Session, case: Complaint) -> dict[str, Any]:
