@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -306,13 +307,18 @@ def _history(session: Session, plans: list[dict[str, Any]]) -> None:
     prev = bumped.last_hash
     rows = []
     hids = _ids(session, CaseHistory.__table__, len(events))
+    # What `audit verify` replays against the stored case: the decision's outcome.
+    outcomes = {p["id"]: p["decision"]["outcome"].value for p in plans if "decision" in p}
     for (cid, action, from_state, to_state, at), hid in zip(events, hids, strict=True):
         seq += 1
+        payload: dict[str, Any] = {"generated": True}
+        if action == "decide" and cid in outcomes:
+            payload["outcome"] = outcomes[cid]
         row = SimpleNamespace(id=hid, seq=seq, complaint_id=cid, actor_id=None, actor_name="generator",
                               actor_role="system", at=at, action=action,
                               from_state=from_state.value if from_state else None,
-                              to_state=to_state.value, note=None, payload={"generated": True}, internal=False,
-                              prev_hash=prev)
+                              to_state=to_state.value, note=None, payload=payload, internal=False,
+                              prev_hash=prev, salt=secrets.token_hex(16))
         row.hash = history.chain_hash(prev, row)
         prev = row.hash
         rows.append(vars(row))
