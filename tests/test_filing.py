@@ -19,7 +19,7 @@ from tests import evidence_files as ef
 def demo(session):
     election = session.scalar(select(Election).where(Election.code == "KG2017P"))
     cats = {c.code: c for c in session.scalars(select(Category).where(Category.election_id == election.id))}
-    babanov = session.scalar(select(Respondent).where(Respondent.name.like("%Babanov%"),
+    babanov = session.scalar(select(Respondent).where(Respondent.name.like("%Бабанов%"),
                                                       Respondent.kind == "candidate"))
     precinct = session.scalars(select(Precinct).order_by(Precinct.id)).first()
     return {"election": election, "cats": cats, "babanov": babanov, "precinct": precinct,

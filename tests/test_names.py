@@ -79,10 +79,13 @@ def test_a_new_record_is_stored_with_its_key(session: Session) -> None:
     assert r.name_key == "omurbek tashiev"
 
 
-def test_creating_a_cyrillic_respondent_offers_the_existing_latin_one(session: Session) -> None:
+def test_a_respondent_typed_in_either_script_finds_the_existing_record(session: Session) -> None:
     d = demo(session)
     existing = d["jeenbekov"]
-    assert existing.name == "Sooronbay Jeenbekov"
+    assert existing.name == "Сооронбай Жээнбеков" and "Sooronbay Jeenbekov" in existing.alternates
+    found = filing.find_or_add_respondent(session, RespondentKind.CANDIDATE, "Jeenbekov  Sooronbay",
+                                          election_id=d["election"].id)
+    assert found.id == existing.id
     found = filing.find_or_add_respondent(session, RespondentKind.CANDIDATE, "Жээнбеков  Сооронбай",
                                           election_id=d["election"].id)
     assert found.id == existing.id

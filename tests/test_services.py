@@ -29,7 +29,7 @@ def election(session):
 
 def _input(session, election, **kw):
     cat = session.scalar(select(Category).where(Category.election_id == election.id, Category.code == "vote_buying"))
-    resp = session.scalar(select(Respondent).where(Respondent.name == "Omurbek Babanov"))
+    resp = session.scalar(select(Respondent).where(Respondent.name == "Өмүрбек Бабанов"))
     region = session.scalar(select(Region).where(Region.code == "BI"))
     data = dict(election_id=election.id, summary="Money for votes", respondent_ids=[resp.id],
                 allegations=[svc.AllegationInput(category_id=cat.id, facts="Envelopes handed out.")],

@@ -21,5 +21,5 @@ def test_staff_sees_demo_case(client, auth):
     assert auth.login("clerk").status_code == 302
     response = client.get("/cases/KG2017P-000001")
     assert response.status_code == 200
-    assert b"Jeenbekov" in response.data
+    assert "Жээнбеков".encode() in response.data
     assert b"History" in response.data

@@ -33,7 +33,7 @@ def demo(session: Session) -> dict[str, Any]:
         "category": session.scalar(select(Category).where(Category.election_id == election.id,
                                                           Category.code == "vote_buying")),
         "region": session.scalar(select(Region).where(Region.code == "OS")),
-        "jeenbekov": next(r for name, r in resp.items() if "Jeenbekov" in name),
+        "jeenbekov": next(r for name, r in resp.items() if "Жээнбеков" in name),
         "users": {u.username: u for u in session.scalars(select(User))},
     }
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from complaints.db import Base
@@ -29,6 +29,9 @@ class Respondent(Base):
     name_folded: Mapped[str] = mapped_column(String(200))
     #: The name's matching key (complaints.names): one for every script and spelling.
     name_key: Mapped[str] = mapped_column(String(200), default="")
+    #: Other spellings of the name, one per line: chiefly the Latin transliterations of an
+    #: official Cyrillic name ("Omurbek Babanov" for "Өмүрбек Бабанов"), for name matching.
+    alternate_names: Mapped[str] = mapped_column(Text, default="")
     affiliation: Mapped[str | None] = mapped_column(String(200))
     #: Where notices to this respondent are served by e-mail (none: served on paper).
     email: Mapped[str | None] = mapped_column(String(200))
@@ -41,6 +44,11 @@ class Respondent(Base):
     created_at: Mapped[dt.datetime] = created_at_column()
 
     party: Mapped[Respondent | None] = relationship(remote_side="Respondent.id")
+
+    @property
+    def alternates(self) -> list[str]:
+        """The other spellings of the name, as a list."""
+        return [line.strip() for line in (self.alternate_names or "").splitlines() if line.strip()]
 
     def __init__(self, **kw: object) -> None:
         super().__init__(**kw)
