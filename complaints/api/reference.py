@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, jsonify
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from complaints.api import schemas
@@ -14,6 +14,7 @@ from complaints.api.views import is_staff
 from complaints.db import db
 from complaints.i18n import N_
 from complaints.models import District, Election, Region, Respondent
+from complaints.names import name_key
 
 bp = Blueprint("api_reference", __name__, url_prefix="/api/v1", description=N_("Reference data for filing."))
 bp.before_request(authenticate)
@@ -60,13 +61,19 @@ def respondents(args: dict[str, Any]) -> Any:
     if not is_staff(user):
         query = query.where(Respondent.is_public.is_(True))
     if args.get("q"):
-        query = query.where(Respondent.name_folded.contains(args["q"].strip().casefold(), autoescape=True))
+        typed = args["q"].strip()
+        # As typed, or in any script or spelling ("babanov" finds "Өмүрбек Бабанов").
+        matches = [Respondent.name_folded.contains(typed.casefold(), autoescape=True)]
+        if name_key(typed):
+            matches.append(Respondent.name_key.contains(name_key(typed), autoescape=True))
+        query = query.where(or_(*matches))
     if args.get("election_id") is not None:
         query = query.where(Respondent.election_id == args["election_id"])
     if args.get("kind") is not None:
         query = query.where(Respondent.kind == args["kind"])
     query = query.order_by(Respondent.name, Respondent.id).limit(args["limit"])
-    return [{"id": r.id, "kind": r.kind, "name": r.name, "affiliation": r.affiliation, "party_id": r.party_id,
+    return [{"id": r.id, "kind": r.kind, "name": r.name, "alternate_names": r.alternates,
+             "affiliation": r.affiliation, "party_id": r.party_id,
              "election_id": r.election_id,
              "candidate_status": r.candidate_status.value if r.candidate_status else None,
              "is_public": bool(r.is_public)} for r in db.session.scalars(query)]

@@ -134,6 +134,8 @@ class RespondentOut(ma.Schema):
     id = fields.Integer(required=True)
     kind = fields.Enum(RespondentKind, by_value=True, required=True)
     name = fields.String(required=True)
+    alternate_names = fields.List(fields.String(), metadata={"description": N_("Other spellings of the name "
+                                                                               "(Latin forms of a Cyrillic name).")})
     affiliation = fields.String(allow_none=True)
     party_id = fields.Integer(allow_none=True)
     election_id = fields.Integer(allow_none=True)
