@@ -124,7 +124,7 @@ def test_demo_case_from_submitted_to_published_and_appealed_through_the_pages(cl
     the history shows each step with who and when."""
     d = demo(session)
     users = d["users"]
-    case = session.scalar(select(Complaint).where(Complaint.summary.like("Food parcels%")))
+    case = session.scalar(select(Complaint).where(Complaint.summary.like("Продуктовые наборы%")))
     assert case is not None and case.status == State.SUBMITTED and access.owns(users["monitor"], case)
     jeenbekov = case.respondents[0]
     number = case.registration_number
@@ -150,7 +150,7 @@ def test_demo_case_from_submitted_to_published_and_appealed_through_the_pages(cl
     printed = client.get(f"/cases/{number}/notice/{jeenbekov.id}")
     assert printed.status_code == 200
     assert "Reply deadline" in text_of(printed) and "Notice of a complaint" in text_of(printed)
-    assert "handed out to voters" in text_of(printed)  # the allegation's facts
+    assert "раздавали продуктовые наборы" in text_of(printed)  # the allegation's facts
     case = fresh(session, case)
     ok(post_action(client, case, Action.RECORD_REPLY, respondent_id=str(jeenbekov.id),
                    reply="The campaign denies it."), case)
