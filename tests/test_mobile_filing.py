@@ -168,3 +168,20 @@ def test_confirmation_is_a_sentence(client, auth, session, demo):  # noqa: F811
     assert "Done. The commission accepted the complaint for examination. The case is now" in page
     assert session.scalar(select(CaseHistory).where(CaseHistory.complaint_id == submitted.id,
                                                     CaseHistory.action == "accept")) is not None
+
+
+def test_photo_capture_time_and_place_shown_as_the_filers_claim(client, auth, demo):  # noqa: F811
+    import io
+
+    from tests import evidence_files as ef
+
+    auth.login("monitor")
+    data = form_data(demo, submit="1")
+    data["evidence_files"] = [(io.BytesIO(ef.jpeg()), "banner.jpg"), (io.BytesIO(ef.pdf()), "protocol.pdf")]
+    response = client.post("/complaints/new", data=data, content_type="multipart/form-data")
+    number = response.headers["Location"].split("/")[2]
+    for path in (response.headers["Location"], f"/cases/{number}"):
+        html = client.get(path).get_data(as_text=True)
+        assert html.count("The photo's own data says (the filer's claim):") == 1, path  # the photo, not the PDF
+        assert "at 42.87500, " in html and "taken " in html
+    assert "Received by the commission" in html

@@ -8,9 +8,17 @@ var FORM = "/complaints/new";
 var SHELL = ["/static/app.css", "/static/app.js", "/static/filing.css", "/static/filing.js",
              "/static/offline.js", "/static/vendor/pico-2.1.1.min.css", "/static/icon-192.png"];
 
+function keepForm(cache) {
+  // The signed-in monitor's empty filing form; a visitor sent to the login page keeps nothing.
+  return fetch(FORM, { credentials: "same-origin" }).then(function (response) {
+    if (response.ok && !response.redirected) { return cache.put(FORM, response); }
+  }).catch(function () {});
+}
+
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SHELL); })
-    .then(function () { return self.skipWaiting(); }));
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return cache.addAll(SHELL).then(function () { return keepForm(cache); });
+  }).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener("activate", function (event) {
