@@ -52,6 +52,11 @@ def _submit(session: Session, case: Complaint, data: dict[str, Any], actor: User
     missing = completeness_errors(case)
     if missing:
         raise ValidationError(_("The complaint is not complete yet."), missing)
+    # Received before the facts happened or became known would make a late filing look timely.
+    happened = [t for t in (case.incident_at, case.awareness_at) if t is not None]
+    if happened and received_at < max(happened):
+        message = _("The time received cannot be before the incident or before the filer learned of it.")
+        raise ValidationError(message, {"received_at": message})
     election = case.election
     seq = session.execute(update(Election).where(Election.id == election.id)
                           .values(case_seq=Election.case_seq + 1).returning(Election.case_seq)).scalar_one()
