@@ -194,8 +194,11 @@ def record_history_only(session: Session, case: Complaint, *, actor: User | None
 
 
 def resolve_filer_for(session: Session, user: User) -> Filer:
-    """The monitor's own filer record, created on first use from the account."""
-    filer = session.scalar(select(Filer).where(Filer.user_id == user.id, Filer.kind != FilerKind.ANONYMOUS)
+    """The monitor's own filer record, created on first use from the account. Records the
+    account typed for someone else (linked to it, under another name) are never reused:
+    its own filings must not carry that person's name and phone."""
+    filer = session.scalar(select(Filer).where(Filer.user_id == user.id, Filer.kind != FilerKind.ANONYMOUS,
+                                               Filer.name == user.display_name)
                            .order_by(Filer.id).limit(1))
     if filer is None:
         filer = Filer(kind=FilerKind.OBSERVER if user.role == Role.MONITOR else FilerKind.VOTER,
