@@ -42,7 +42,9 @@ def _publish(session: Session, case: Complaint, data: dict[str, Any], actor: Use
              now: dt.datetime) -> Effect:
     decision = case.decision
     assert decision is not None  # the rule's guard
-    decision.public_text = data.get("public_text") or decision.reasons
+    # Only a text someone redacted is public: the full reasons name private people and
+    # their identity numbers, so without one the register shows the outcome alone.
+    decision.public_text = (data.get("public_text") or "").strip() or None
     decision.published_at = now
     case.published_at = now
     return Effect({"decision_id": decision.id})

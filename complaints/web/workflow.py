@@ -76,7 +76,7 @@ def build_form(action: Action, case: Complaint, *, bound: bool = False) -> Actio
         form.appellant.choices = choices([(Appellant.FILER.value, Appellant.FILER.value)])
     if not bound:
         if action == Action.PUBLISH and case.decision is not None:
-            form.public_text.data = case.decision.public_text or case.decision.reasons
+            form.public_text.data = case.decision.public_text or ""  # never the unredacted reasons
         if action == Action.DECLARE_INADMISSIBLE:
             failing = [item.ground for item in wf.admissibility_checklist(db.session, case)
                        if item.ok is False and item.ground]
