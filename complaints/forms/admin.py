@@ -15,8 +15,9 @@ LANGUAGE_CHOICES = [SelectChoice("", _l("— the browser's —")), SelectChoice(
                     SelectChoice("ru", "Русский"), SelectChoice("ky", "Кыргызча")]
 
 
-def _days(label: Any, hours: bool = False) -> IntegerField:
-    return IntegerField(label, validators=[InputRequired(), NumberRange(min=1, max=24 * 365 if hours else 365)])
+def _days(label: Any, default: int, hours: bool = False) -> IntegerField:
+    return IntegerField(label, default=default,
+                        validators=[InputRequired(), NumberRange(min=1, max=24 * 365 if hours else 365)])
 
 
 class NamesMixin:
@@ -31,12 +32,13 @@ class ElectionForm(AppForm, NamesMixin):
     election_day = DateField(_l("Election day"), validators=[InputRequired()])
     timezone = StringField(_l("Time zone"), default="Asia/Bishkek", validators=[DataRequired(), Length(max=64)])
     is_active = BooleanField(_l("Open for filing"), default=True)
-    filing_days = _days(_l("Filing deadline (days from awareness)"))
-    cure_days = _days(_l("Days to cure a deficiency"))
-    reply_days = _days(_l("Days for the respondent's reply"))
-    decision_days = _days(_l("Days to decide"))
-    election_day_decision_hours = _days(_l("Hours to decide on election day and the day before"), hours=True)
-    appeal_days = _days(_l("Days to appeal"))
+    # Defaults: DOMAIN section 4 (the Venice Commission's short clocks).
+    filing_days = _days(_l("Filing deadline (days from awareness)"), 3)
+    cure_days = _days(_l("Days to cure a deficiency"), 1)
+    reply_days = _days(_l("Days for the respondent's reply"), 2)
+    decision_days = _days(_l("Days to decide"), 3)
+    election_day_decision_hours = _days(_l("Hours to decide on election day and the day before"), 24, hours=True)
+    appeal_days = _days(_l("Days to appeal"), 3)
 
     def data_for_service(self) -> dict[str, Any]:
         fields = ("code", "name", "name_ru", "name_ky", "kind", "election_day", "timezone", "is_active",
