@@ -44,3 +44,20 @@ def test_old_transfer_values_are_configured_bodies(session):
     body = session.scalar(select(TransferTarget).where(TransferTarget.code == "state_security"))
     assert body.name_in("ru").startswith("Государственный") and body.name_in("en").startswith("State")
     assert body.name_in("uz") == body.name
+
+
+def test_audit_verify_passes_with_admin_rows_and_delivery_rows(session, users, runner, tmp_path):
+    from complaints.lifecycle import State
+    from complaints.services import mailer
+    from complaints.services.cases import resolve_filer_for
+    from tests.workflow_helpers import case_in_state
+
+    filer = resolve_filer_for(session, users["monitor"])
+    filer.email, filer.consent_to_contact = "m@example.org", True
+    history.append_admin(session, users["admin"], "election_changed", "election:1", {"changes": {}})
+    case_in_state(session, State.SUBMITTED)
+    mailer.send_due(session, mailer.Settings(smtp_url=f"file://{tmp_path / 'mail.txt'}", mail_from="a@b.c"))
+    session.commit()
+    assert session.scalar(select(CaseHistory).where(CaseHistory.action == "notice_sent").limit(1)) is not None
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
