@@ -146,7 +146,7 @@ def expire_stale(session: Session, settings: Settings, now: dt.datetime) -> int:
 
 
 def claim(session: Session, message_id: int, now: dt.datetime) -> bool:
-    claimed = session.execute(
+    claimed: Any = session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
         .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False))

@@ -53,7 +53,7 @@ def _field_errors(form: Any, exc: ValidationError) -> None:
 @bp.route("/")
 def index() -> Any:
     elections = db.session.scalars(select(Election).order_by(Election.election_day.desc())).all()
-    return render_template("admin/index.html", elections=elections, recent=svc.admin_history(db.session, 20))
+    return render_template("admin/index.html", elections=elections, recent=svc.admin_history(db.session(), 20))
 
 
 # --------------------------------------------------------------------------- elections
@@ -63,7 +63,7 @@ def new_election() -> Any:
     form = ElectionForm()
     if form.validate_on_submit():
         try:
-            election = svc.save_election(db.session, current_user, None, form.data_for_service())
+            election = svc.save_election(db.session(), current_user, None, form.data_for_service())
         except ValidationError as exc:
             _field_errors(form, exc)
         else:
@@ -78,7 +78,7 @@ def election(election_id: int) -> Any:
     form = ElectionForm(obj=record)
     if form.validate_on_submit():
         try:
-            svc.save_election(db.session, current_user, record, form.data_for_service())
+            svc.save_election(db.session(), current_user, record, form.data_for_service())
         except ValidationError as exc:
             _field_errors(form, exc)
         else:
@@ -99,7 +99,7 @@ def new_category(election_id: int) -> Any:
         form.position.data = len(record.categories) + 1
     if form.validate_on_submit():
         try:
-            svc.save_category(db.session, current_user, record, None, form.data_for_service())
+            svc.save_category(db.session(), current_user, record, None, form.data_for_service())
         except ValidationError as exc:
             _field_errors(form, exc)
         else:
@@ -115,7 +115,7 @@ def category(category_id: int) -> Any:
     form = CategoryForm(obj=record)
     if form.validate_on_submit():
         try:
-            svc.save_category(db.session, current_user, record.election, record, form.data_for_service())
+            svc.save_category(db.session(), current_user, record.election, record, form.data_for_service())
         except ValidationError as exc:
             _field_errors(form, exc)
         else:
@@ -138,7 +138,7 @@ def restore_category(category_id: int) -> Any:
 def _category_retired(category_id: int, verb: str) -> Any:
     record = _get(Category, category_id)
     if ConfirmForm().validate_on_submit():
-        svc.set_category_retired(db.session, current_user, record, verb == "retire")
+        svc.set_category_retired(db.session(), current_user, record, verb == "retire")
         flash(_("Category retired: old cases keep it.") if verb == "retire" else _("Category restored."), "success")
     return redirect(url_for("admin.election", election_id=record.election_id))
 
@@ -159,7 +159,7 @@ def body(body_id: int | None = None) -> Any:
     form = BodyForm(obj=record)
     if form.validate_on_submit():
         try:
-            saved = svc.save_body(db.session, current_user, record, form.data_for_service())
+            saved = svc.save_body(db.session(), current_user, record, form.data_for_service())
         except ValidationError as exc:
             _field_errors(form, exc)
         else:
@@ -181,7 +181,7 @@ def restore_body(body_id: int) -> Any:
 def _body_retired(body_id: int, verb: str) -> Any:
     record = _get(TransferTarget, body_id)
     if ConfirmForm().validate_on_submit():
-        svc.set_body_retired(db.session, current_user, record, verb == "retire")
+        svc.set_body_retired(db.session(), current_user, record, verb == "retire")
         flash(_("Body retired: cases transferred to it keep it.") if verb == "retire" else _("Body restored."),
               "success")
     return redirect(url_for("admin.bodies"))
@@ -209,7 +209,7 @@ def new_user() -> Any:
     _affiliations(form)
     if form.validate_on_submit():
         try:
-            user, password = svc.create_user(db.session, current_user, form.data_for_service())
+            user, password = svc.create_user(db.session(), current_user, form.data_for_service())
         except ValidationError as exc:
             _field_errors(form, exc)
         else:
@@ -228,7 +228,7 @@ def user(user_id: int) -> Any:
         form.locale.data = record.locale or ""
     if form.validate_on_submit():
         try:
-            changes = svc.update_user(db.session, current_user, record, form.data_for_service())
+            changes = svc.update_user(db.session(), current_user, record, form.data_for_service())
         except ValidationError as exc:
             _field_errors(form, exc)
         else:
@@ -255,7 +255,7 @@ def _set_active(user_id: int, verb: str) -> Any:
     record = _get(User, user_id)
     if ConfirmForm().validate_on_submit():
         try:
-            svc.set_user_active(db.session, current_user, record, verb == "enable")
+            svc.set_user_active(db.session(), current_user, record, verb == "enable")
         except ValidationError as exc:
             flash(_(exc.args[0]), "error")
         else:
@@ -269,7 +269,7 @@ def reset_password(user_id: int) -> Any:
     record = _get(User, user_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("admin.user", user_id=record.id))
-    password = svc.reset_password(db.session, current_user, record)
+    password = svc.reset_password(db.session(), current_user, record)
     return render_template("admin/password.html", user=record, password=password, created=False)
 
 
@@ -285,6 +285,6 @@ def tokens() -> Any:
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 def revoke_token(token_id: int) -> Any:
     record = _get(ApiToken, token_id)
-    if ConfirmForm().validate_on_submit() and svc.revoke_token(db.session, current_user, record):
+    if ConfirmForm().validate_on_submit() and svc.revoke_token(db.session(), current_user, record):
         flash(_("Token %(prefix)s… revoked.", prefix=record.prefix), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("admin.tokens"))

@@ -89,7 +89,7 @@ def sms_inbound() -> Any:
     if fields is None:
         return _error(415, "unsupported", "Send a form (application/x-www-form-urlencoded) or a JSON object.")
     try:
-        received = sms.receive(db.session, gateway_id=fields.get("gateway_id", ""), sender=fields.get("sender", ""),
+        received = sms.receive(db.session(), gateway_id=fields.get("gateway_id", ""), sender=fields.get("sender", ""),
                                text=fields.get("text", ""))
     except ValidationError as exc:
         return _error(422, "invalid", str(exc), exc.fields)

@@ -267,7 +267,7 @@ def queue() -> Any:
             select(Region).order_by(Region.name)).all(),
         respondents=db.session.scalars(respondents_q.limit(500)).all(), staff=staff,
         active_states=wf.ACTIVE_STATES, count_label=wf.count_label,
-        sms_waiting=sms.waiting(db.session) if access.handles_sms_intake(current_user) else [])
+        sms_waiting=sms.waiting(db.session()) if access.handles_sms_intake(current_user) else [])
 
 
 # --------------------------------------------------------------------------- printable documents
