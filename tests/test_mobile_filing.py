@@ -185,3 +185,12 @@ def test_photo_capture_time_and_place_shown_as_the_filers_claim(client, auth, de
         assert html.count("The photo's own data says (the filer's claim):") == 1, path  # the photo, not the PDF
         assert "at 42.87500, " in html and "taken " in html
     assert "Received by the commission" in html
+
+
+def test_a_failed_submit_leaves_no_draft_behind(client, auth, session, users, demo):  # noqa: F811
+    auth.login("monitor")
+    mine = select(func.count()).select_from(Complaint).where(Complaint.created_by_id == users["monitor"].id)
+    before = session.scalar(mine)
+    response = client.post("/complaints/new", data=form_data(demo, submit="1", summary="", region_id=""))
+    assert response.status_code == 422 and "There are 2 problems to fix" in response.get_data(as_text=True)
+    assert session.scalar(mine) == before
