@@ -69,6 +69,7 @@ translations: $(VENV)/.run-deps
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check complaints tests migrations app.py tools
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

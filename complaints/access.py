@@ -71,7 +71,7 @@ def actors(user: Any, case: Complaint) -> frozenset[str]:
     return frozenset()
 
 
-def visible_cases(user: Any) -> Select[tuple[Complaint]]:
+def visible_cases(user: Any) -> Select[Complaint]:
     """A query of the cases `user` may see."""
     query = select(Complaint)
     if user.role == Role.MONITOR:
@@ -115,7 +115,7 @@ def may_see_evidence(user: Any, case: Complaint, evidence: Any) -> bool:
     return staff and not is_recused(user, case)
 
 
-def nameable_respondents(user: Any, ids: list[int]) -> Select[tuple[int]]:
+def nameable_respondents(user: Any, ids: list[int]) -> Select[int]:
     """Of `ids`, the respondents `user` may name in a new complaint by id: public ones, and
     private persons already named in a case `user` may see. Guessing the id of a private
     person from someone else's complaint names nobody."""

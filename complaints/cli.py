@@ -50,7 +50,7 @@ def seed_demo_command(generated: int) -> None:
 @click.command("demo-accounts")
 def demo_accounts_command() -> None:
     """Print the demo accounts and their password."""
-    from complaints.seed import DEMO_USERS
+    from complaints.demo.base import DEMO_USERS
 
     password, _new = demo_password()
     click.echo(f"Demo accounts (password for all: {password}):")

@@ -3,7 +3,7 @@ factory (SQLite tuned for concurrent writers), and the request-scoped session.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -84,13 +84,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+if TYPE_CHECKING:
+    class ScopedSession(Session):
+        """How the type checker sees `db.session`: the scoped proxy stands for the
+        current Session (it forwards every Session method), plus its own two."""
+
+        def __call__(self) -> Session: ...
+
+        def remove(self) -> None: ...
+else:
+    ScopedSession = scoped_session
+
+
 class Database:
     """Holds the engine and a scoped session; one per application."""
 
     def __init__(self) -> None:
         self.engine: Engine | None = None
         self.session_factory: sessionmaker[Session] | None = None
-        self.session: scoped_session[Session] = scoped_session(self._make_session)
+        self.session: ScopedSession = scoped_session(self._make_session)  # type: ignore[assignment,arg-type]
 
     def _make_session(self) -> Session:
         if self.session_factory is None:

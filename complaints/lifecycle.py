@@ -93,7 +93,6 @@ OVERDUE_STATES = frozenset(OPEN_STATES | {State.INADMISSIBLE})
 EXAMINING = frozenset({State.UNDER_EXAMINATION, State.HEARING_SCHEDULED, State.REOPENED})
 #: States in which a decision or a final act exists and the appeal clock may run.
 DECIDED_STATES = frozenset({State.DECIDED, State.PUBLISHED, State.APPEALED, State.APPEAL_DECIDED})
-TERMINAL_STATES = frozenset({State.CLOSED})
 #: Before a decision: the filer may still withdraw.
 WITHDRAWABLE = frozenset({State.SUBMITTED, State.DEFICIENT, State.UNDER_EXAMINATION,
                           State.HEARING_SCHEDULED, State.REOPENED})

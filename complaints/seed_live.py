@@ -50,7 +50,7 @@ def seed_live_election(b: object, *, now: dt.datetime | None = None, count: int 
                        seed: int | None = None) -> Election | None:
     """Add the live election to a loaded demo (`b`: the 2017 demo's builder); None when it
     is there already. `count` cases, received over the five days before `now`."""
-    from complaints.seed import Builder, Demo, add_categories
+    from complaints.demo.base import Builder, Demo, add_categories
 
     assert isinstance(b, Builder)
     session: Session = b.s
@@ -110,7 +110,7 @@ def _age(i: int, count: int, rng: random.Random) -> dt.timedelta:
 def _advance(b: object, case: Complaint, rng: random.Random, received: dt.datetime, now: dt.datetime) -> None:
     """Move a case on as the commission would have by `now`: old ones decided and
     published, some left waiting past their clock; recent ones accepted or still new."""
-    from complaints.seed import Builder
+    from complaints.demo.base import Builder
 
     assert isinstance(b, Builder)
     age = now - received

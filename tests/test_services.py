@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select, update
 
+from complaints.demo.base import add_categories
 from complaints.enums import ComplaintKind
 from complaints.lifecycle import Action, State, TransitionError
 from complaints.models import CaseHistory, Category, Complaint, Election, Region, Respondent
-from complaints.seed import add_categories
 from complaints.services import cases as svc
 from complaints.services import deadlines, history
 from complaints.services.errors import ConflictError, ValidationError

@@ -81,7 +81,7 @@ def _handle(exc: Exception) -> Response:
     message = data.get("message") or _(MESSAGES.get(status, exc.description or ""))
     headers: dict[str, str] = dict(data.get("headers") or {})
     if status == 405 and getattr(exc, "valid_methods", None):
-        headers["Allow"] = ", ".join(exc.valid_methods or [])
+        headers["Allow"] = ", ".join(exc.valid_methods or [])  # type: ignore[attr-defined]  # a MethodNotAllowed
     if status == 429:
         headers.setdefault("Retry-After", "60")
     return error_response(status, message, fields, headers=headers)

@@ -122,11 +122,11 @@ def _filer_and_channel(data: dict[str, Any]) -> tuple[Filer, Channel, Any]:
             raise ApiError(422, _("Some fields need attention."),
                            {"filer": _("Say who files the complaint (kind, name, contacts).")})
         # The same standing checks and clean-up as the intake form's.
-        given = filing.FilerInput(**data["filer"])
-        errors = filing.filer_errors(given, complaint_kind=data["kind"])
-        if errors:
-            raise ApiError(422, _("Some fields need attention."), {f"filer-{k}": v for k, v in errors.items()})
-        filer = filing.typed_filer(session, given, current=None, user_id=None)
+        typed = filing.FilerInput(**data["filer"])
+        lacking = filing.filer_errors(typed, complaint_kind=data["kind"])
+        if lacking:
+            raise ApiError(422, _("Some fields need attention."), {f"filer-{k}": v for k, v in lacking.items()})
+        filer = filing.typed_filer(session, typed, current=None, user_id=None)
         return filer, data.get("channel") or Channel.API, data.get("received_at")
     raise ApiError(403, _("Only monitors and intake clerks file complaints."))
 

@@ -12,21 +12,20 @@ locked and moved per batch, so `audit verify` passes). Every case is marked
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from complaints import lifecycle
 from complaints.db import utcnow
+from complaints.demo import bulk
 from complaints.enums import (
     AppealBody,
     AppealOutcome,
@@ -252,36 +251,36 @@ def _batch(session: Session, pools: Pools, n: int, rng: random.Random) -> None:
         plans.append(plan)
         rows.append(row)
 
-    ids = _ids(session, Complaint.__table__, n)
+    ids = bulk.ids(session, Complaint.__table__, n)
     for plan, row, cid in zip(plans, rows, ids, strict=True):
         plan["id"] = row["id"] = cid
-    _bulk_insert(session, Complaint.__table__, rows)
-    _bulk_insert(session, ComplaintRespondent.__table__,
+    bulk.bulk_insert(session, Complaint.__table__, rows)
+    bulk.bulk_insert(session, ComplaintRespondent.__table__,
                  [{"complaint_id": p["id"], "respondent_id": p["respondent"].id, "position": 0} for p in plans])
-    aids = _ids(session, Allegation.__table__, n)
-    _bulk_insert(session, Allegation.__table__,
+    aids = bulk.ids(session, Allegation.__table__, n)
+    bulk.bulk_insert(session, Allegation.__table__,
                  [{"id": aid, "complaint_id": p["id"], "category_id": p["category"].id, "legal_provision": None,
                    "facts": p["row"]["summary"], "position": 0} for p, aid in zip(plans, aids, strict=True)])
     decided = [p for p in plans if "decision" in p]
     if decided:
-        dids = _ids(session, Decision.__table__, len(decided))
+        dids = bulk.ids(session, Decision.__table__, len(decided))
         drows = [{"id": did, "complaint_id": p["id"], "outcome": p["decision"]["outcome"],
                   "reasons": "Reasons stated in the session.", "legal_basis": "Constitutional law on elections",
                   "remedy": None, "votes_for": 9, "votes_against": 2, "votes_abstain": 0, "dissent": None,
                   "decided_at": p["decision"]["decided_at"], "decided_by_id": None,
                   "public_text": "Reasons stated in the session." if "published_at" in p["decision"] else None,
                   "published_at": p["decision"].get("published_at")} for p, did in zip(decided, dids, strict=True)]
-        _bulk_insert(session, Decision.__table__, drows)
+        bulk.bulk_insert(session, Decision.__table__, drows)
         sanctioned = [(p, did) for p, did in zip(decided, dids, strict=True) if "sanction" in p]
-        sids = _ids(session, Sanction.__table__, len(sanctioned)) if sanctioned else []
+        sids = bulk.ids(session, Sanction.__table__, len(sanctioned)) if sanctioned else []
         srows = [{"id": sid, "decision_id": did, "kind": p["sanction"], "respondent_id": p["respondent"].id,
                   "amount": 10000 if p["sanction"] == SanctionKind.FINE else None, "note": None}
                  for (p, did), sid in zip(sanctioned, sids, strict=True)]
-        _bulk_insert(session, Sanction.__table__, srows)
+        bulk.bulk_insert(session, Sanction.__table__, srows)
     appealed = [p for p in plans if "appeal" in p]
     if appealed:
-        apids = _ids(session, Appeal.__table__, len(appealed))
-        _bulk_insert(session, Appeal.__table__,
+        apids = bulk.ids(session, Appeal.__table__, len(appealed))
+        bulk.bulk_insert(session, Appeal.__table__,
                         [{"id": apid, "complaint_id": p["id"], "appellant": Appellant.RESPONDENT,
                           "body": AppealBody.FIRST_INSTANCE_COURT, "case_number": None,
                           "filed_at": p["appeal"]["filed_at"], "outcome": p["appeal"].get("outcome"),
@@ -306,7 +305,7 @@ def _history(session: Session, plans: list[dict[str, Any]]) -> None:
     seq = bumped.seq - len(events)
     prev = bumped.last_hash
     rows = []
-    hids = _ids(session, CaseHistory.__table__, len(events))
+    hids = bulk.ids(session, CaseHistory.__table__, len(events))
     # What `audit verify` replays against the stored case: the decision's outcome.
     outcomes = {p["id"]: p["decision"]["outcome"].value for p in plans if "decision" in p}
     for (cid, action, from_state, to_state, at), hid in zip(events, hids, strict=True):
@@ -322,7 +321,7 @@ def _history(session: Session, plans: list[dict[str, Any]]) -> None:
         row.hash = history.chain_hash(prev, row)
         prev = row.hash
         rows.append(vars(row))
-    _bulk_insert(session, CaseHistory.__table__, rows)
+    bulk.bulk_insert(session, CaseHistory.__table__, rows)
     session.execute(update(HistoryHead).where(HistoryHead.id == 1).values(last_hash=prev))
 
 
@@ -353,67 +352,5 @@ def _counters(session: Session, plans: list[dict[str, Any]], election: Any) -> N
         totals.update(counters.cells(facts.election_id, facts.day, facts.region_id, facts.category_id, keys))
         snaps.append({"complaint_id": p["id"], "election_id": election.id, "day": facts.day,
                       "region_id": facts.region_id, "category_id": facts.category_id, "keys": keys})
-    _bulk_insert(session, StatCaseKeys.__table__, snaps)
-    _bump_counters(session, dict(totals))
-
-
-# --------------------------------------------------------------------------- bulk writing
-
-def _is_pg(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def _ids(session: Session, table: Any, n: int) -> list[int]:
-    """`n` fresh primary keys for `table` (PostgreSQL: from its sequence; SQLite: after the max,
-    which is safe because SQLite has a single writer)."""
-    if _is_pg(session):
-        return list(session.execute(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
-                                         "FROM generate_series(1, :n)"), {"t": table.name, "n": n}).scalars())
-    top = session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
-    return list(range(top + 1, top + n + 1))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict | list):
-        return json.dumps(value)
-    return value
-
-
-def _bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows: COPY on PostgreSQL, multi-row INSERTs elsewhere."""
-    if not rows:
-        return
-    if not _is_pg(session):
-        for start in range(0, len(rows), 2000):
-            session.execute(insert(table), rows[start:start + 2000])
-        return
-    names = list(rows[0])
-    raw = session.connection().connection.driver_connection
-    with raw.cursor() as cur:
-        with cur.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([_plain(row[k]) for k in names])
-
-
-def _bump_counters(session: Session, totals: dict[counters.Cell, int]) -> None:
-    if not _is_pg(session):
-        counters._upsert(session, totals)
-        return
-    session.execute(text("CREATE TEMP TABLE IF NOT EXISTS stat_delta (election_id int, metric varchar(24), "
-                         "day date, region_id int, category_id int, key varchar(64), n bigint) "
-                         "ON COMMIT DELETE ROWS"))
-    raw = session.connection().connection.driver_connection
-    with raw.cursor() as cur:
-        with cur.copy("COPY stat_delta (election_id, metric, day, region_id, category_id, key, n) "
-                      "FROM STDIN") as copy:
-            for cell, n in totals.items():
-                copy.write_row([*cell, n])
-    session.execute(text(
-        "INSERT INTO stat_counters (election_id, metric, day, region_id, category_id, key, n) "
-        "SELECT election_id, metric, day, region_id, category_id, key, n FROM stat_delta "
-        "ORDER BY election_id, day, region_id, category_id, metric, key "
-        "ON CONFLICT (election_id, day, region_id, category_id, metric, key) "
-        "DO UPDATE SET n = stat_counters.n + excluded.n"))
-    session.execute(text("DELETE FROM stat_delta"))
+    bulk.bulk_insert(session, StatCaseKeys.__table__, snaps)
+    bulk.bump_counters(session, dict(totals))

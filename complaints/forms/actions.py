@@ -8,7 +8,7 @@ one page never share an element id."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -58,8 +58,9 @@ class LocalDateTimeField(DateTimeLocalField):
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         super().process_formdata(valuelist)
-        if self.data is not None:
-            self.data = self.data.astimezone(dt.UTC)
+        value = cast("dt.datetime | None", getattr(self, "data", None))
+        if value is not None:
+            self.data = value.astimezone(dt.UTC)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from complaints.enums import ElectionKind, Role, TransferBody
 from complaints.forms import AppForm, enum_choices
+from complaints.models.election import DEFAULT_TIMEZONE
 
 LANGUAGE_CHOICES = [SelectChoice("", _l("— the browser's —")), SelectChoice("en", "English"),
                     SelectChoice("ru", "Русский"), SelectChoice("ky", "Кыргызча")]
@@ -30,7 +31,7 @@ class ElectionForm(AppForm, NamesMixin):
     code = StringField(_l("Code (used in registration numbers)"), validators=[DataRequired(), Length(max=16)])
     kind = SelectField(_l("Kind"), choices=enum_choices(ElectionKind), validators=[DataRequired()])
     election_day = DateField(_l("Election day"), validators=[InputRequired()])
-    timezone = StringField(_l("Time zone"), default="Asia/Bishkek", validators=[DataRequired(), Length(max=64)])
+    timezone = StringField(_l("Time zone"), default=DEFAULT_TIMEZONE, validators=[DataRequired(), Length(max=64)])
     is_active = BooleanField(_l("Open for filing"), default=True)
     # Defaults: DOMAIN section 4 (the Venice Commission's short clocks).
     filing_days = _days(_l("Filing deadline (days from awareness)"), 3)

@@ -54,8 +54,8 @@ class StatsFilterForm(AppForm):
             self.election.data = chosen.id if chosen else None
         self.region.choices = [(None, _l("All regions"))] + [
             (r.id, r.name) for r in session.scalars(select(Region).order_by(Region.name))]
-        cats = session.scalars(select(Category).where(Category.election_id == (chosen.id if chosen else -1))
-                               .order_by(Category.position)) if chosen else []
+        cats: list[Category] = list(session.scalars(
+            select(Category).where(Category.election_id == chosen.id).order_by(Category.position))) if chosen else []
         self.category.choices = [(None, _l("All categories"))] + [(c.id, c.name_in(lang)) for c in cats]
         if self.region.data not in {r for r, _ in self.region.choices}:
             self.region.data = None

@@ -194,7 +194,7 @@ class Complaint(Base):
         SQL condition: `select(Complaint).where(Complaint.is_overdue(now))`."""
         return is_overdue(self.due_at, now or utcnow())
 
-    @is_overdue.inplace.expression
+    @is_overdue.inplace.expression  # type: ignore[attr-defined]
     @classmethod
     def _is_overdue_condition(cls, now: dt.datetime | None = None) -> ColumnElement[bool]:
         return and_(cls.due_at.is_not(None), cls.due_at < (now or utcnow()))
@@ -204,7 +204,7 @@ class Complaint(Base):
         """Not overdue yet, but due before `now + span`."""
         return self.due_at is not None and now <= self.due_at < now + span
 
-    @is_due_within.inplace.expression
+    @is_due_within.inplace.expression  # type: ignore[attr-defined]
     @classmethod
     def _is_due_within_condition(cls, now: dt.datetime, span: dt.timedelta) -> ColumnElement[bool]:
         return and_(cls.due_at >= now, cls.due_at < now + span)

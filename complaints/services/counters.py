@@ -154,7 +154,7 @@ def facts_of(case: Complaint, election: Election | None = None) -> CaseFacts | N
 
 # --------------------------------------------------------------------------- writing
 
-def _upsert(session: Session, deltas: dict[Cell, int]) -> None:
+def upsert(session: Session, deltas: dict[Cell, int]) -> None:
     rows = [{"election_id": c[0], "metric": c[1], "day": c[2], "region_id": c[3], "category_id": c[4],
              "key": c[5], "n": n} for c, n in sorted(deltas.items()) if n]
     if not rows:
@@ -164,7 +164,7 @@ def _upsert(session: Session, deltas: dict[Cell, int]) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     table = StatCounter.__table__
-    stmt = insert(table)
+    stmt = insert(table)  # type: ignore[arg-type]  # a Table
     stmt = stmt.on_conflict_do_update(
         index_elements=["election_id", "day", "region_id", "category_id", "metric", "key"],
         set_={"n": table.c.n + stmt.excluded.n})
@@ -193,7 +193,7 @@ def record(session: Session, case: Complaint) -> None:
     for cell in old.keys() | new.keys():
         if new[cell] != old[cell]:
             deltas[cell] = new[cell] - old[cell]
-    _upsert(session, deltas)
+    upsert(session, deltas)
     if facts is None:
         if snap is not None:
             session.delete(snap)
@@ -243,7 +243,7 @@ def rebuild(session: Session, batch: int = 2000, progress: Any = None) -> int:
                           "region_id": facts.region_id, "category_id": facts.category_id, "keys": keys})
             count += 1
         if snaps:
-            session.execute(StatCaseKeys.__table__.insert(), snaps)
+            session.execute(StatCaseKeys.__table__.insert(), snaps)  # type: ignore[attr-defined]
         last_id = cases[-1].id
         session.expunge_all()
         if progress is not None:
@@ -260,10 +260,11 @@ def _insert(session: Session, totals: Counter[Cell]) -> None:
     if session.get_bind().dialect.name != "postgresql":
         rows = [dict(zip(names, (*cell, n), strict=True)) for cell, n in sorted(totals.items()) if n]
         for start in range(0, len(rows), 2000):
-            session.execute(StatCounter.__table__.insert(), rows[start:start + 2000])
+            session.execute(StatCounter.__table__.insert(), rows[start:start + 2000])  # type: ignore[attr-defined]
         return
     raw = session.connection().connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f"COPY stat_counters ({', '.join(names)}) FROM STDIN") as copy:
+    copy_sql = f"COPY stat_counters ({', '.join(names)}) FROM STDIN"
+    with raw.cursor() as cur, cur.copy(copy_sql) as copy:  # type: ignore[union-attr]  # a psycopg connection
         for cell, n in totals.items():
             if n:
                 copy.write_row((*cell, n))

@@ -26,6 +26,7 @@ def verify_all(session: Session, evidence_dir: str | os.PathLike[str]) -> list[s
                            .order_by(Evidence.id))
     checked: dict[str, str | None] = {}
     for ev_id, case_id, key, sha in rows:
+        assert key is not None  # selected for it
         where = f"evidence {ev_id} of case {case_id} ({key})"
         if key not in checked:
             path = Path(evidence_dir) / key
@@ -34,7 +35,7 @@ def verify_all(session: Session, evidence_dir: str | os.PathLike[str]) -> list[s
             else:
                 digest = hashlib.sha256()
                 with path.open("rb") as f:
-                    for chunk in iter(lambda f=f: f.read(CHUNK), b""):
+                    for chunk in iter(lambda: f.read(CHUNK), b""):
                         digest.update(chunk)
                 checked[key] = digest.hexdigest()
         actual = checked[key]

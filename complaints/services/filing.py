@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from complaints.enums import CandidateStatus, ComplaintKind, FilerKind, RespondentKind
@@ -36,7 +36,7 @@ def search_respondents(session: Session, q: str, *, election_id: int | None, inc
     folded = q.strip().casefold()[:100]
     if not folded:
         return []
-    matches = [Respondent.name_folded.like(_like(folded), escape="\\")]
+    matches: list[ColumnElement[bool]] = [Respondent.name_folded.like(_like(folded), escape="\\")]
     words = name_words(folded)[:5]
     if words:
         matches.append(and_(*(Respondent.name_key.like(_like(w), escape="\\") for w in words)))
@@ -158,7 +158,7 @@ def typed_filer(session: Session, data: FilerInput, *, current: Filer | None, us
     kind = FilerKind(data.kind or "")
     if kind == FilerKind.ANONYMOUS:
         data = FilerInput(kind=kind.value)
-    if current is not None and all(getattr(current, k) == (FilerKind(data.kind) if k == "kind" else
+    if current is not None and all(getattr(current, k) == (kind if k == "kind" else
                                                            getattr(data, k)) for k in SAME_FIELDS):
         return current
     filer = Filer(kind=kind, name=data.name, identity_number=data.identity_number, address=data.address,

@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import force_locale
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from complaints.enums import Channel, OutboxChannel
 from complaints.lifecycle import Action
 from complaints.models import Complaint, OutboxMessage, RespondentNotice, SmsInbound, User
+from complaints.models.election import election_zone
 
 LANGUAGES = ("ky", "ru", "en")
 
@@ -50,8 +50,8 @@ def _base_url() -> str:
 def _local(case: Complaint, moment: dt.datetime | None) -> str:
     if moment is None:
         return "—"
-    zone = ZoneInfo(case.election.timezone or "Asia/Bishkek")
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") + f" ({case.election.timezone})"
+    zone = election_zone(case.election)
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") + f" ({zone.key})"
 
 
 def filer_language(session: Session, case: Complaint) -> str:

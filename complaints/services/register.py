@@ -86,7 +86,7 @@ class RegisterFilters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def register_query(session: Session, f: RegisterFilters) -> Select[tuple[Complaint]]:
+def register_query(session: Session, f: RegisterFilters) -> Select[Complaint]:
     """Received cases matching the filters (drafts are never public)."""
     query = select(Complaint).where(Complaint.status != State.DRAFT)
     if f.election_id is not None:
@@ -139,8 +139,8 @@ def register_page(session: Session, f: RegisterFilters, before: int | None = Non
     return page, (page[-1].id if len(rows) > limit else None)
 
 
-def export_window(session: Session, query: Select[tuple[Complaint]], after: int,
-                  rows: int) -> tuple[Select[tuple[Complaint]], int | None]:
+def export_window(session: Session, query: Select[Complaint], after: int,
+                  rows: int) -> tuple[Select[Complaint], int | None]:
     """One part of an export: the cases of `query` with an id above `after`, at most `rows`
     of them, and the id the next part starts after (None on the last part). Each part costs
     the same whatever the register's size, so no export holds a worker for long."""
@@ -153,7 +153,7 @@ def export_window(session: Session, query: Select[tuple[Complaint]], after: int,
     return query.where(Complaint.id <= last), (last if more is not None else None)
 
 
-def iter_batches(session: Session, query: Select[tuple[Complaint]], options: Iterable[Any] = _EAGER,
+def iter_batches(session: Session, query: Select[Complaint], options: Iterable[Any] = _EAGER,
                  batch: int = BATCH) -> Iterator[Complaint]:
     """Every case of `query` by id, a batch at a time; the session is emptied between
     batches so memory stays flat."""
@@ -291,7 +291,7 @@ def stream_json(entries: Iterable[dict[str, Any]], meta: dict[str, Any] | None =
     yield "]}\n"
 
 
-def entries(session: Session, query: Select[tuple[Complaint]],
+def entries(session: Session, query: Select[Complaint],
             shape: Callable[[Complaint], dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for case in iter_batches(session, query):
         yield shape(case)

@@ -90,4 +90,4 @@ def purge_idempotency_keys(session: Session, now: dt.datetime | None = None) -> 
 
     cutoff = (now or utcnow()) - IDEMPOTENCY_TTL
     result = session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
-    return int(result.rowcount or 0)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # a CursorResult

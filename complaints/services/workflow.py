@@ -87,7 +87,7 @@ class QueueFilters:
 
 
 def _base(user: User, f: QueueFilters, *, with_status: bool = True, quick: bool = True,
-          now: dt.datetime) -> Select[tuple[Complaint]]:
+          now: dt.datetime) -> Select[Complaint]:
     # Staff may see every received case (access.can_view); drafts are never in the queue.
     query = select(Complaint) if user.role in CASE_STAFF_ROLES or user.role == Role.ADMIN \
         else access.visible_cases(user)
@@ -200,7 +200,7 @@ def _timed_ids(session: Session, user: User, f: QueueFilters, after: tuple[dt.da
     return list(session.scalars(select(merged.c.id).order_by(merged.c.due_at, merged.c.id).limit(limit)))
 
 
-def _capped_count(session: Session, query: Select[tuple[Complaint]]) -> int:
+def _capped_count(session: Session, query: Select[Complaint]) -> int:
     """How many rows `query` has, counting no further than COUNT_CAP + 1: a bounded
     index scan, so a count stays cheap at a million cases."""
     sub = query.with_only_columns(Complaint.id).order_by(None).limit(COUNT_CAP + 1).subquery()
@@ -263,6 +263,7 @@ def admissibility_checklist(session: Session, case: Complaint) -> list[CheckItem
     if lacking:
         items.append(CheckItem("standing", _("Standing"), False, " ".join(lacking.values()), "no_standing"))
     else:
+        assert filer is not None
         items.append(CheckItem("standing", _("Standing"), True, _("Filer: %(kind)s.", kind=labels.label(filer.kind))))
 
     locale = str(get_locale() or "en")

@@ -87,7 +87,7 @@ def home_for(user: User) -> str:
     endpoint, args = HOMES.get(role, ("main.index", {}))
     if endpoint not in current_app.view_functions:
         return url_for("main.index")
-    return url_for(endpoint, **args)
+    return url_for(endpoint, **args)  # type: ignore[arg-type]
 
 
 class LoginForm(AppForm):

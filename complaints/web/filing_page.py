@@ -263,7 +263,7 @@ def _staged(form: FilingForm) -> list[evidence_store.StoredFile]:
         return []
     if not isinstance(token, dict) or token.get("u") != current_user.id:
         return []
-    files = []
+    files: list[Any] = []
     for sha, name in token.get("f", [])[:50]:
         stored = evidence_store.stored_file(current_app.config["EVIDENCE_DIR"], str(sha), str(name))
         if stored is not None and all(f.sha256 != stored.sha256 for f in files):
@@ -279,7 +279,7 @@ def _store_uploads(form: FilingForm) -> tuple[list[evidence_store.StoredFile], l
         if storage is None or not storage.filename:
             continue
         try:
-            stored.append(evidence_store.store_file(storage.stream, storage.filename,
+            stored.append(evidence_store.store_file(storage.stream, storage.filename,  # type: ignore[arg-type]
                                                     evidence_dir=cfg["EVIDENCE_DIR"],
                                                     max_file=cfg["EVIDENCE_MAX_FILE"]))
         except evidence_store.EvidenceRejected as exc:

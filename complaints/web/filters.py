@@ -14,6 +14,7 @@ from jinja2 import Undefined
 
 from complaints import labels
 from complaints.db import utcnow
+from complaints.models.election import DEFAULT_TIMEZONE
 
 
 def election_zone(election: Any = None) -> ZoneInfo:
@@ -53,7 +54,8 @@ def when(value: dt.datetime | str | None, election: Any = None, seconds: bool = 
     date_part = format_date(local.date(), "medium", locale=locale)
     # 24-hour clock in every language, as the commission's documents write it.
     time_part = format_time(local.timetz(), "HH:mm:ss" if seconds else "HH:mm", tzinfo=tz, locale=locale)
-    text = get_datetime_format("medium", locale=locale).replace("{1}", date_part).replace("{0}", time_part)
+    pattern = str(get_datetime_format("medium", locale=locale))
+    text = pattern.replace("{1}", date_part).replace("{0}", time_part)
     return f"{text} ({zone_name(tz, moment)})" if zone else text
 
 
@@ -111,7 +113,7 @@ def is_past(due: dt.datetime | None) -> bool:
     return due is not None and due < utcnow()
 
 
-def is_voting_day(day: Any, zone: str = "Asia/Bishkek") -> bool:
+def is_voting_day(day: Any, zone: str = DEFAULT_TIMEZONE) -> bool:
     """Whether `day` (a date or its ISO text) is today in the election's time zone."""
     from zoneinfo import ZoneInfo
 
