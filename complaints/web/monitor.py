@@ -15,6 +15,7 @@ from complaints import access, lifecycle
 from complaints.db import db, utcnow
 from complaints.enums import Role
 from complaints.forms.filing import FilingForm, IntakeForm, TrackForm, opt_int
+from complaints.i18n import N_
 from complaints.lifecycle import Action, State
 from complaints.models import CaseHistory, Complaint
 from complaints.security import limiter
@@ -121,7 +122,7 @@ def mine() -> Any:
                            pages=max(1, -(-total // per_page)), total=total, waits=waits_on_filer, now=now)
 
 
-GENERIC_TRACK_MISS = "No complaint matches this registration number and tracking code. Check both and try again."
+GENERIC_TRACK_MISS = N_("No complaint matches this registration number and tracking code. Check both and try again.")
 
 
 @bp.route("/track", methods=["GET", "POST"])

@@ -56,12 +56,14 @@ class Pages:
         self.server = server
         self.contexts: list[BrowserContext] = []
         self.pages: list[tuple[str, Page]] = []
+        #: The browser's language (its Accept-Language): what a new visitor's pages are in.
+        self.locale = "en-US"
 
     def open(self, name: str, viewport: dict[str, int] | None = None,
              context: BrowserContext | None = None) -> Page:
         if context is None:
             context = self.browser.new_context(base_url=self.server.url, viewport=viewport or DESKTOP,
-                                               locale="en-US", accept_downloads=True)
+                                               locale=self.locale, accept_downloads=True)
             context.set_default_timeout(10_000)
             self.contexts.append(context)
         page = context.new_page()
@@ -90,12 +92,14 @@ def _note_csp(page: Page, message: Any) -> None:
 
 
 def login(page: Page, username: str, password: str = TEST_PASSWORD) -> None:
+    # By the fields' names, not their labels: the page may be in any language.
     page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    form = page.locator("main form").filter(has=page.locator("input[name=password]"))
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name=re.compile(rf"Log out \({re.escape(username)}\)")).count() == 1, \
+    assert page.get_by_role("link", name=re.compile(rf"\({re.escape(username)}\)$")).count() == 1, \
         f"{username} could not log in: {page.url}"
 
 

@@ -13,22 +13,49 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.support import Translations
 from playwright.sync_api import Locator, Page, expect
 
+from complaints.i18n import TRANSLATIONS
 from tests.browser.helpers import BISHKEK, PHONE, LiveServer, Pages, assert_accessible, local_value
 
 pytestmark = pytest.mark.browser
 
-CANDIDATE = "Omurbek Babanov"
+CANDIDATE = "Өмүрбек Бабанов"  # the demo's official Cyrillic name
 FILER_NAME = "Aida Monitor"  # the demo monitor's filer record (seed)
 SUMMARY = "Campaign posters of a candidate were put up inside polling station 1052 on the eve of the vote."
 PUBLIC_DASHBOARD = ("public.dashboard", "/public")
 STAFF_DASHBOARD = ("dashboard.staff", "/dashboard")
 
 
+#: The journey runs once in each language; Playwright's locale is the browser's Accept-Language.
+LANGUAGES = {"ru": "ru-RU", "ky": "ky-KG"}
+#: The demo's configured names the journey picks, in each language (data, not messages).
+CATEGORY = {"ru": "запрещённых местах", "ky": "Тыюу салынган жерлерде"}
+REGION = "Бишкек"
+_translations: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="module", params=list(LANGUAGES))
+def lang(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def journey() -> dict[str, Any]:
-    return {}
+def journey(lang: str) -> dict[str, Any]:
+    return {"lang": lang}
+
+
+@pytest.fixture(autouse=True)
+def in_language(pages: Pages, lang: str) -> None:
+    """Every browser context of the step speaks the journey's language; t() says a message in it."""
+    pages.locale = LANGUAGES[lang]
+    _translations["current"] = Translations.load(str(TRANSLATIONS), [lang])
+
+
+def t(message: str) -> str:
+    """A message of the app in the journey's language (as the pages say it)."""
+    return str(_translations["current"].gettext(message))
 
 
 def needs(journey: dict[str, Any], *keys: str) -> None:
@@ -106,7 +133,7 @@ def read_dashboards(server: LiveServer, pages: Pages) -> dict[str, dict[str, int
 
 
 def menu(page: Page, name: str) -> Locator:
-    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
+    return page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=name)
 
 
 def case_page(page: Page, number: str) -> None:
@@ -130,7 +157,7 @@ def submit_action(form: Locator) -> None:
 
 
 def expect_done(page: Page, status: str) -> None:
-    expect(page.locator(".flash-success")).to_contain_text("Done")
+    expect(page.locator(".flash-success")).to_contain_text(t("Done. The case is now “%(status)s”.").split(".")[0])
     expect(page.locator("hgroup .badge").first).to_have_text(status)
 
 
@@ -146,35 +173,35 @@ def test_monitor_files_from_a_phone(live_server: LiveServer, pages: Pages, journ
     page = pages.open("monitor", PHONE)
     page.goto("/")
     assert_accessible(page)
-    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name=t("Log in")).click()
     assert_accessible(page)
-    page.get_by_label("Username").fill("monitor")
-    page.get_by_label("Password").fill("test-password-123")
-    page.get_by_role("button", name="Log in").click()
-    menu(page, "New complaint").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("File a complaint")
+    page.get_by_label(t("Username")).fill("monitor")
+    page.get_by_label(t("Password")).fill("test-password-123")
+    page.get_by_role("button", name=t("Log in")).click()
+    menu(page, t("New complaint")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("File a complaint"))
     assert_accessible(page)
 
-    page.get_by_label("A report of a violation").check()
+    page.get_by_label(t("A report of a violation")).check()
     # The optional parts start folded: this monitor fills them too.
     page.locator("form.filing-form details:not([open]) > summary").evaluate_all("els => els.forEach(s => s.click())")
-    choose_option(page.get_by_label("Respondent", exact=True), CANDIDATE)
-    choose_option(page.get_by_label("Category"), "prohibited")
-    page.get_by_label("Legal provision (article)").fill("Constitutional Law on Elections, art. 22")
-    page.get_by_label("Facts").fill("Two posters of the candidate hung inside the voting room at 09:40.")
+    choose_option(page.get_by_label(t("Respondent"), exact=True), CANDIDATE)
+    choose_option(page.get_by_label(t("Category")), CATEGORY[journey["lang"]])
+    page.get_by_label(t("Legal provision (article)")).fill("Constitutional Law on Elections, art. 22")
+    page.get_by_label(t("Facts")).fill("Two posters of the candidate hung inside the voting room at 09:40.")
     now = dt.datetime.now(BISHKEK).replace(tzinfo=None)
-    page.get_by_label("When it happened (Bishkek time)").fill(local_value(now - dt.timedelta(hours=3)))
-    page.get_by_label("When you learned of it (Bishkek time)").fill(local_value(now - dt.timedelta(hours=2)))
-    choose_option(page.get_by_label("Region"), "Bishkek")
-    page.get_by_label("Place: address or description").fill("Polling station 1052, school No. 5")
-    page.get_by_label("Summary").fill(SUMMARY)
-    page.get_by_label("Remedy sought").fill("Remove the posters and warn the candidate.")
-    page.get_by_label("Evidence files").set_input_files(files)
-    page.get_by_label("What the files and links show").fill("Photos of the posters; a witness statement")
+    page.get_by_label(t("When it happened (Bishkek time)")).fill(local_value(now - dt.timedelta(hours=3)))
+    page.get_by_label(t("When you learned of it (Bishkek time)")).fill(local_value(now - dt.timedelta(hours=2)))
+    choose_option(page.get_by_label(t("Region")), REGION)
+    page.get_by_label(t("Place: address or description")).fill("Polling station 1052, school No. 5")
+    page.get_by_label(t("Summary")).fill(SUMMARY)
+    page.get_by_label(t("Remedy sought")).fill("Remove the posters and warn the candidate.")
+    page.get_by_label(t("Evidence files")).set_input_files(files)
+    page.get_by_label(t("What the files and links show")).fill("Photos of the posters; a witness statement")
     assert_accessible(page)
-    page.get_by_role("button", name="Submit the complaint").click()
+    page.get_by_role("button", name=t("Submit the complaint")).click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Receipt for complaint")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(t("Receipt for complaint"))
     heading = page.get_by_role("heading", level=1).inner_text()
     number = re.search(r"[A-Z0-9]+-\d{6}", heading).group(0)
     code = page.locator("#tracking-code").inner_text().strip()
@@ -185,23 +212,23 @@ def test_monitor_files_from_a_phone(live_server: LiveServer, pages: Pages, journ
              for i in range(rows.count())}
     expected = {f["name"]: hashlib.sha256(f["buffer"]).hexdigest() for f in files}
     assert shown == expected
-    filer = page.locator("dt:has-text('Filer') + dd").inner_text()
+    filer = page.locator(f"dt:has-text('{t('Filer')}') + dd").inner_text()
     assert FILER_NAME in filer
     assert_accessible(page)
     journey.update(number=number, code=code, hashes=expected)
 
-    page.get_by_role("button", name="Open the case").click()  # a link styled (and announced) as a button
+    page.get_by_role("button", name=t("Open the case")).click()  # a link styled (and announced) as a button
     expect(page.get_by_role("heading", level=1)).to_contain_text(number)
     links = page.locator("form[action*='/evidence/']")
     assert links.count() == 3
     journey["evidence_urls"] = [links.nth(i).get_attribute("action") for i in range(3)]
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="witness-statement.pdf").click()
+        page.get_by_role("button", name=t("witness-statement.pdf")).click()
     downloaded = Path(download_info.value.path()).read_bytes()
     assert hashlib.sha256(downloaded).hexdigest() == expected["witness-statement.pdf"]
     assert_accessible(page)
 
-    menu(page, "My complaints").click()
+    menu(page, t("My complaints")).click()
     expect(page.get_by_role("link", name=number, exact=True)).to_be_visible()
     assert_accessible(page)
 
@@ -229,10 +256,10 @@ def test_clerk_accepts_and_assigns_a_stale_tab_is_refused(live_server: LiveServe
     live_server.need("workflow.queue", "workflow.act")
     number = journey["number"]
     page = pages.as_user("clerk")
-    menu(page, "Work queue").click()
-    page.get_by_label("Status").select_option("submitted")
-    choose_option(page.get_by_label("Respondent"), CANDIDATE)
-    page.get_by_role("button", name="Filter").click()
+    menu(page, t("Work queue")).click()
+    page.get_by_label(t("Status")).select_option("submitted")
+    choose_option(page.get_by_label(t("Respondent")), CANDIDATE)
+    page.get_by_role("button", name=t("Filter")).click()
     assert_accessible(page)
     page.get_by_role("link", name=number, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(number)
@@ -241,27 +268,28 @@ def test_clerk_accepts_and_assigns_a_stale_tab_is_refused(live_server: LiveServe
     form = open_action(page, "accept")
     assert_accessible(page)
     submit_action(form)
-    expect_done(page, "under examination")
+    expect_done(page, t("under examination"))
 
     # Two tabs on the same case: assign in one, then act in the other, which is stale.
     stale = pages.open("clerk-stale-tab", context=page.context)
     case_page(stale, number)
     form = open_action(page, "assign")
-    choose_option(form.get_by_label("Assignee"), "investigator")
+    choose_option(form.get_by_label(t("Assignee")), "investigator")
     submit_action(form)
-    expect_done(page, "under examination")
-    expect(page.locator("section[aria-labelledby=h-parties]")).to_contain_text("Assignee")
+    expect_done(page, t("under examination"))
+    expect(page.locator("section[aria-labelledby=h-parties]")).to_contain_text(t("Assignee"))
 
     note = "Called the polling station chair; the posters are still up."
     stale_form = open_action(stale, "add_note")
-    stale_form.get_by_label(re.compile("Internal note")).fill(note)
+    stale_form.get_by_label(re.compile(re.escape(t("Internal note (never shown to the filer or the public)")[:12]))).fill(note)
     with stale.expect_response(re.compile(r"/actions/add_note$")) as refused:
         submit_action(stale_form)
     assert refused.value.status == 409
     alert = stale.locator("#action-refusal")
     expect(alert).to_be_visible()
-    expect(alert).to_contain_text("This case was changed by Cholpon Clerk")  # the demo clerk, in the other tab
-    expect(alert).to_contain_text("Nothing was saved")
+    changed_by = t("This case was changed by %(who)s at %(when)s.").split("%(when)s")[0] % {"who": "Cholpon Clerk"}
+    expect(alert).to_contain_text(changed_by.strip())  # the demo clerk, in the other tab
+    expect(alert).to_contain_text(t("Nothing was saved."))
     assert stale.locator("#action-refusal").get_attribute("role") == "alert"
     expect(stale.locator("textarea[name='add_note-note']")).to_have_value(note)  # what was typed is kept
     assert_accessible(stale)
@@ -274,25 +302,25 @@ def test_investigator_notifies_and_records_the_reply(pages: Pages, journey: dict
     needs(journey, "accepted")
     number = journey["number"]
     page = pages.as_user("investigator")
-    menu(page, "Work queue").click()
-    page.get_by_label("My cases").check()
-    page.get_by_role("button", name="Filter").click()
+    menu(page, t("Work queue")).click()
+    page.get_by_label(t("My cases")).check()
+    page.get_by_role("button", name=t("Filter")).click()
     page.get_by_role("link", name=number, exact=True).click()
     assert_accessible(page)
 
     form = open_action(page, "notify_respondent")
-    choose_option(form.get_by_label("Respondent"), CANDIDATE)
+    choose_option(form.get_by_label(t("Respondent")), CANDIDATE)
     submit_action(form)
-    expect_done(page, "under examination")
-    expect(page.locator("section[aria-labelledby=h-notices]")).to_contain_text("No reply yet")
+    expect_done(page, t("under examination"))
+    expect(page.locator("section[aria-labelledby=h-notices]")).to_contain_text(t("No reply yet."))
 
     form = open_action(page, "record_reply")
-    choose_option(form.get_by_label("Respondent"), CANDIDATE)
-    form.get_by_label("The reply").fill("The posters were put up by unknown persons and removed at noon.")
+    choose_option(form.get_by_label(t("Respondent")), CANDIDATE)
+    form.get_by_label(t("The reply")).fill("The posters were put up by unknown persons and removed at noon.")
     assert_accessible(page)
     submit_action(form)
-    expect_done(page, "under examination")
-    expect(page.locator("section[aria-labelledby=h-notices]")).to_contain_text("Replied")
+    expect_done(page, t("under examination"))
+    expect(page.locator("section[aria-labelledby=h-notices]")).to_contain_text(t("Replied"))
     assert_accessible(page)
     journey["replied"] = True
 
@@ -304,29 +332,29 @@ def test_commissioner_schedules_the_hearing_and_decides(pages: Pages, journey: d
 
     form = open_action(page, "schedule_hearing")
     hearing = (dt.datetime.now(BISHKEK) + dt.timedelta(days=1)).replace(hour=10, minute=0, tzinfo=None)
-    form.get_by_label("Date and time (Bishkek time)").fill(local_value(hearing))
-    form.get_by_label("Place").fill("CEC building, hall 2")
+    form.get_by_label(t("Date and time (Bishkek time)")).fill(local_value(hearing))
+    form.get_by_label(t("Place")).fill("CEC building, hall 2")
     assert_accessible(page)
     submit_action(form)
-    expect_done(page, "hearing scheduled")
+    expect_done(page, t("hearing scheduled"))
     expect(page.get_by_text("CEC building, hall 2")).to_be_visible()
 
     form = open_action(page, "decide")
-    form.get_by_label("Outcome").select_option("upheld")
-    form.get_by_label("Reasons").fill("The posters were inside the voting room, where campaigning is prohibited.")
-    form.get_by_label("Legal basis").fill("Constitutional Law on Elections, art. 22(6)")
-    form.get_by_label("Votes for").fill("9")
-    form.get_by_label("Votes against").fill("2")
+    form.get_by_label(t("Outcome")).select_option("upheld")
+    form.get_by_label(t("Reasons")).fill("The posters were inside the voting room, where campaigning is prohibited.")
+    form.get_by_label(t("Legal basis")).fill("Constitutional Law on Elections, art. 22(6)")
+    form.get_by_label(t("Votes for")).fill("9")
+    form.get_by_label(t("Votes against")).fill("2")
     row = form.locator(".sanction-row").first
-    row.get_by_label("Sanction").select_option("warning")
-    choose_option(row.get_by_label("On respondent"), CANDIDATE)
-    row.get_by_label("Note").fill("A warning to the candidate.")
+    row.get_by_label(t("Sanction"), exact=True).select_option("warning")
+    choose_option(row.get_by_label(t("On respondent"), exact=True), CANDIDATE)
+    row.get_by_label(t("Note"), exact=True).fill("A warning to the candidate.")
     assert_accessible(page)
     submit_action(form)
-    expect_done(page, "decided")
+    expect_done(page, t("decided"))
     decision = page.locator("section[aria-labelledby^=h-decision-]")
-    expect(decision).to_contain_text("upheld")
-    expect(decision).to_contain_text(f"warning: {CANDIDATE}")
+    expect(decision).to_contain_text(t("upheld"))
+    expect(decision).to_contain_text(f"{t('warning')}: {CANDIDATE}")
     assert_accessible(page)
     journey["decided"] = True
 
@@ -336,17 +364,17 @@ def test_clerk_publishes(pages: Pages, journey: dict[str, Any]) -> None:
     page = pages.as_user("clerk")
     case_page(page, journey["number"])
     form = open_action(page, "publish")
-    expect(form.get_by_label("Redacted text for the public register")).not_to_be_empty()
+    expect(form.get_by_label(t("Redacted text for the public register"))).not_to_be_empty()
     assert_accessible(page)
     submit_action(form)
-    expect_done(page, "published")
+    expect_done(page, t("published"))
     assert_accessible(page)
     # The printable documents reached from the case page.
-    page.get_by_role("button", name="Decision document").click()
-    expect(page.locator("main")).to_contain_text("upheld")
+    page.get_by_role("button", name=t("Decision document")).click()
+    expect(page.locator("main")).to_contain_text(t("upheld"))
     assert_accessible(page)
     page.go_back()
-    page.get_by_role("button", name=f"Print the notice to {CANDIDATE}").click()
+    page.get_by_role("button", name=t("Print the notice to %(name)s") % {"name": CANDIDATE}).click()
     expect(page.locator("main")).to_contain_text(journey["number"])
     assert_accessible(page)
     journey["published"] = True
@@ -357,17 +385,17 @@ def test_anyone_tracks_it_with_the_code(live_server: LiveServer, pages: Pages, j
     live_server.need("monitor.track")
     page = pages.as_user(None, PHONE)
     page.goto("/")
-    menu(page, "Track a complaint").click()
-    page.get_by_label("Registration number").fill(journey["number"])
-    page.get_by_label("Tracking code").fill("WRONG-CODE-1234")
-    page.get_by_role("button", name="Show the status").click()
-    expect(page.get_by_role("alert").filter(has_text="No complaint matches")).to_be_visible()
+    menu(page, t("Track a complaint")).click()
+    page.get_by_label(t("Registration number")).fill(journey["number"])
+    page.get_by_label(t("Tracking code")).fill("WRONG-CODE-1234")
+    page.get_by_role("button", name=t("Show the status")).click()
+    expect(page.get_by_role("alert").filter(has_text=t("No complaint matches this registration number and tracking code. Check both and try again."))).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Tracking code").fill(journey["code"])
-    page.get_by_role("button", name="Show the status").click()
+    page.get_by_label(t("Tracking code")).fill(journey["code"])
+    page.get_by_role("button", name=t("Show the status")).click()
     result = page.locator("#track-result")
     expect(result).to_contain_text(journey["number"])
-    expect(result.locator(".badge")).to_have_text("published" if "published" in journey else re.compile(r"\w"))
+    expect(result.locator(".badge")).to_have_text(t("published") if "published" in journey else re.compile(r"\w"))
     assert FILER_NAME not in result.inner_text()
     assert_accessible(page)
 
@@ -379,11 +407,11 @@ def test_anyone_finds_it_in_the_public_register(live_server: LiveServer, pages: 
     number = journey["number"]
     page = pages.as_user(None, PHONE)
     page.goto("/")
-    menu(page, "Public register").click()
+    menu(page, t("Public register")).click()
     assert_accessible(page)
     entry = page.get_by_role("link", name=number, exact=True)
     if entry.count() == 0:  # not on the first page: look it up
-        search = page.get_by_role("searchbox").or_(page.get_by_label(re.compile("registration number|search", re.I)))
+        search = page.get_by_role("searchbox").or_(page.get_by_label(t("Registration number or respondent")))
         search.first.fill(number)
         search.first.press("Enter")
         page.wait_for_load_state()
@@ -391,7 +419,7 @@ def test_anyone_finds_it_in_the_public_register(live_server: LiveServer, pages: 
     page.get_by_role("link", name=number, exact=True).first.click()
     expect(page.locator("main")).to_contain_text(number)
     expect(page.locator("main")).to_contain_text(CANDIDATE)  # a candidate is a public figure
-    expect(page.locator("main")).to_contain_text("upheld")
+    expect(page.locator("main")).to_contain_text(t("upheld"))
     body = page.content()
     assert FILER_NAME not in body and "ID-DEMO-MON-1" not in body and "monitor@example.org" not in body
     assert_accessible(page)
