@@ -24,7 +24,7 @@ def photos() -> list[dict[str, Any]]:
 
 
 def fill(page: Page, summary: str, files: list[dict[str, Any]]) -> None:
-    choose_option(page.get_by_label("Respondent", exact=True), "Babanov")
+    choose_option(page.get_by_label("Respondent", exact=True), "Бабанов")
     choose_option(page.get_by_label("Category"), "Vote buying")
     page.get_by_label("Facts").fill("Envelopes were handed to voters at the entrance.")
     now = dt.datetime.now(BISHKEK).replace(tzinfo=None)
