@@ -626,7 +626,10 @@ def test_decision_document_for_the_filer_hides_private_names(client, auth, sessi
     undecided = case_in_state(session, State.SUBMITTED)
     login_as(client, auth, "clerk")
     assert client.get(f"/cases/{undecided.registration_number}/decision").status_code == 404
-    assert client.get(f"/cases/{undecided.registration_number}/notice/999999").status_code == 404
+    # No notice before the examination: the route refuses; during it, an unknown respondent is 404.
+    assert client.get(f"/cases/{undecided.registration_number}/notice/999999").status_code == 403
+    examined = case_in_state(session, State.UNDER_EXAMINATION)
+    assert client.get(f"/cases/{examined.registration_number}/notice/999999").status_code == 404
 
 
 def test_overdue_is_marked_on_the_case_page(client, auth, session):

@@ -17,6 +17,7 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import HTTPException
 
+from complaints import access
 from complaints.db import db
 from complaints.inputs import MAX_ID, BoundedList, Id, Text, When, flatten  # noqa: F401 (the API's field types)
 from complaints.lifecycle import TransitionError
@@ -218,7 +219,7 @@ def api_user() -> User:
 
 
 def staff_only(user: User) -> None:
-    if not (user.is_case_staff or user.role.value == "admin"):
+    if not access.is_staff(user):
         raise ApiError(403)
 
 

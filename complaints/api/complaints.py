@@ -44,11 +44,8 @@ NUMBER_PARAM = {"in": "path", "name": "registration_number", "required": True,
 def load_case(registration_number: str) -> Complaint:
     """The case if the caller may see it; 404 otherwise (a monitor never learns that
     somebody else's case exists)."""
-    number = registration_number.strip().upper()
-    if not number or len(number) > 32 or "\x00" in number:
-        raise ApiError(404)
-    case = db.session.scalar(select(Complaint).where(Complaint.registration_number == number))
-    if case is None or not access.can_view(api_user(), case):
+    case = access.find_visible_case(db.session, api_user(), registration_number)
+    if case is None:
         raise ApiError(404, _("No case with this number is visible to you."))
     return case
 

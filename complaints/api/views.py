@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from complaints import access, lifecycle
+from complaints import access
 from complaints.api import schemas
 from complaints.models import CaseHistory, Complaint, Evidence, User
 from complaints.services.cases import linked_cases
@@ -17,13 +17,11 @@ from complaints.services.cases import linked_cases
 STAFF_PAYLOAD_KEYS = frozenset({"assignee", "assignee_id", "previous"})
 
 
-def is_staff(user: User) -> bool:
-    return bool(user.is_case_staff or user.role.value == "admin")
+is_staff = access.is_staff
 
 
 def allowed_for(user: User, case: Complaint) -> list[str]:
-    return [r.action.value for r in lifecycle.allowed_actions(case.status, access.actors(user, case), case)
-            if r.action in schemas.API_ACTIONS]
+    return [r.action.value for r in access.offered_actions(user, case) if r.action in schemas.API_ACTIONS]
 
 
 def summary(user: User, case: Complaint) -> dict[str, Any]:
@@ -55,9 +53,8 @@ def _filer(case: Complaint) -> dict[str, Any] | None:
 
 def _history(session: Session, user: User, case: Complaint) -> list[dict[str, Any]]:
     staff = is_staff(user)
-    query = select(CaseHistory).where(CaseHistory.complaint_id == case.id).order_by(CaseHistory.seq)
-    if not staff:
-        query = query.where(CaseHistory.internal.is_(False))
+    query = select(CaseHistory).where(CaseHistory.complaint_id == case.id,
+                                      access.history_clause(access.audience(user, case))).order_by(CaseHistory.seq)
     rows = []
     for h in session.scalars(query):
         payload = dict(h.payload or {})
@@ -113,7 +110,7 @@ def detail(session: Session, user: User, case: Complaint) -> dict[str, Any]:
                       "cure_due_at": case.cure_due_at, "reply_due_at": case.reply_due_at,
                       "appeal_due_at": case.appeal_due_at, "overdue_since": case.overdue_since},
         "links": [{"kind": kind, "registration_number": other.registration_number}
-                  for kind, other in linked_cases(session, case) if staff or access.can_view(user, other)],
+                  for kind, other in access.visible_links(user, linked_cases(session, case))],
         "history": _history(session, user, case),
         "allowed_actions": allowed_for(user, case),
     })

@@ -89,8 +89,7 @@ class QueueFilters:
 def _base(user: User, f: QueueFilters, *, with_status: bool = True, quick: bool = True,
           now: dt.datetime) -> Select[Complaint]:
     # Staff may see every received case (access.can_view); drafts are never in the queue.
-    query = select(Complaint) if user.role in CASE_STAFF_ROLES or user.role == Role.ADMIN \
-        else access.visible_cases(user)
+    query = select(Complaint) if access.is_staff(user) else access.visible_cases(user)
     if f.election_id is not None:
         query = query.where(Complaint.election_id == f.election_id)
     if with_status:

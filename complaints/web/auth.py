@@ -74,19 +74,14 @@ HOMES: dict[str, tuple[str, dict[str, str]]] = {
     "clerk": ("workflow.queue", {}),
     "investigator": ("workflow.queue", {"mine": "1"}),
     "commissioner": ("workflow.queue", {"escalated": "1"}),
-    "admin": ("dashboard.staff", {}),
+    "admin": ("admin.index", {}),
 }
 
 
 def home_for(user: User) -> str:
-    """Where a login lands: the role's own work (the administration, once the app has it,
-    for an admin); the home page for a role without one."""
+    """Where a login lands: the role's own work; the home page for a role without one."""
     role = getattr(user.role, "value", user.role)
-    if role == "admin" and "admin.index" in current_app.view_functions:
-        return url_for("admin.index")
     endpoint, args = HOMES.get(role, ("main.index", {}))
-    if endpoint not in current_app.view_functions:
-        return url_for("main.index")
     return url_for(endpoint, **args)  # type: ignore[arg-type]
 
 

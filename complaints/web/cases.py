@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from complaints import access, lifecycle
+from complaints import access
 from complaints.db import db
 from complaints.models import CaseHistory, CaseNote, Complaint, Evidence
 from complaints.services.cases import linked_cases
@@ -19,35 +19,37 @@ bp = Blueprint("cases", __name__)
 def load_case(registration_number: str) -> Complaint:
     """The case by number, if the current user may see it; 404 otherwise (a monitor is
     never told that another monitor's case exists)."""
-    number = registration_number.strip().upper()
-    if len(number) > 32:
-        abort(404)
-    case = db.session.scalar(select(Complaint).where(Complaint.registration_number == number))
-    if case is None or not access.can_view(current_user, case):
+    case = access.find_visible_case(db.session, current_user, registration_number)
+    if case is None:
         abort(404)
     return case
 
 
 def case_context(case: Complaint) -> dict[str, Any]:
-    """Everything the case page shows, filtered for the viewer."""
-    staff = current_user.is_case_staff or current_user.role == "admin"
-    history_q = select(CaseHistory).where(CaseHistory.complaint_id == case.id).order_by(CaseHistory.seq)
-    if not staff:
-        history_q = history_q.where(CaseHistory.internal.is_(False))
+    """Everything the case page shows, filtered for the viewer; what it offers comes from
+    the policy (complaints.access) as lists and booleans."""
+    user = current_user
+    notes = access.may_see_notes(user, case)
+    history_q = select(CaseHistory).where(CaseHistory.complaint_id == case.id,
+                                          access.history_clause(access.audience(user, case))) \
+        .order_by(CaseHistory.seq)
     evidence_q = select(Evidence).where(Evidence.complaint_id == case.id).order_by(Evidence.id)
-    who = access.actors(current_user, case)
+    evidence = [e for e in db.session.scalars(evidence_q) if access.may_see_evidence(user, case, e)]
     history = db.session.scalars(history_q).all()
     return {
         "case": case,
-        "staff": staff,
+        "staff": notes,
         "history": history,
-        "actor_names": {h.id: access.history_actor(current_user, case, h) for h in history},
-        "evidence": [e for e in db.session.scalars(evidence_q) if access.may_see_evidence(current_user, case, e)],
+        "actor_names": {h.id: access.history_actor(user, case, h) for h in history},
+        "evidence": evidence,
+        "downloadable": {e.id for e in evidence if e.storage_key},
         "notes": db.session.scalars(select(CaseNote).where(CaseNote.complaint_id == case.id)
-                                    .order_by(CaseNote.id)).all() if staff else [],
-        "links": linked_cases(db.session, case),
-        "allowed": lifecycle.allowed_actions(case.status, who, case),
-        "recused": access.is_recused(current_user, case),
+                                    .order_by(CaseNote.id)).all() if notes else [],
+        "links": access.visible_links(user, linked_cases(db.session, case)),
+        "allowed": access.offered_actions(user, case),
+        "recused": access.recused_staff(user, case),
+        "can_add_evidence": access.may_add_evidence(user, case),
+        "can_print_notice": access.may_print_notice(user, case),
     }
 
 

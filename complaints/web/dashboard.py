@@ -8,14 +8,14 @@ import datetime as dt
 from typing import Any
 
 from babel.dates import format_date
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from complaints import access
 from complaints.db import db, utcnow
-from complaints.enums import Role
 from complaints.forms.dashboard import StatsFilterForm
 from complaints.models import Election
 from complaints.services import register, stats
@@ -24,7 +24,6 @@ from complaints.web.filters import label, named
 
 bp = Blueprint("dashboard", __name__)
 
-STAFF = (Role.CLERK.value, Role.INVESTIGATOR.value, Role.COMMISSIONER.value, Role.ADMIN.value)
 
 
 def filtered_summary(*, public: bool) -> tuple[StatsFilterForm, dict[str, Any], stats.Filters]:
@@ -48,7 +47,7 @@ def queue_args(filters: stats.Filters) -> dict[str, Any]:
 
 
 @bp.route("/dashboard")
-@roles_required(*STAFF)
+@roles_required(*access.PAGE_ROLES["dashboard.staff"])
 def staff() -> Any:
     form, data, filters = filtered_summary(public=False)
     linkable = filters.day_from is None and filters.day_to is None
@@ -61,7 +60,7 @@ def staff() -> Any:
 
 
 @bp.route("/dashboard/data.json")
-@roles_required(*STAFF)
+@roles_required(*access.PAGE_ROLES["dashboard.data"])
 def data() -> Any:
     _form, payload, _filters = filtered_summary(public=False)
     return jsonify(payload)
@@ -75,7 +74,7 @@ def _staff_export_query() -> Any:
 
 
 @bp.route("/dashboard/export/cases.csv")
-@roles_required(*STAFF)
+@roles_required(*access.PAGE_ROLES["dashboard.export_cases_csv"])
 def export_cases_csv() -> Any:
     """The cases the queue's filters select, as CSV (streamed)."""
     query = _staff_export_query()
@@ -87,7 +86,7 @@ def export_cases_csv() -> Any:
 
 
 @bp.route("/dashboard/export/cases.json")
-@roles_required(*STAFF)
+@roles_required(*access.PAGE_ROLES["dashboard.export_cases_json"])
 def export_cases_json() -> Any:
     query = _staff_export_query()
     body = register.stream_json(register.entries(db.session, query, register.staff_entry),
@@ -105,7 +104,7 @@ def day_label(iso_day: str) -> str:
 def chart_rows(data: dict[str, Any], *, links: bool, queue: dict[str, Any]) -> dict[str, Any]:
     """(label, number[, queue link]) rows for the charts and their tables."""
     def link(**args: Any) -> str | None:
-        if not links or "workflow.queue" not in current_app.view_functions:
+        if not links:
             return None
         return url_for("workflow.queue", **{**queue, **args, "status": "all"})
 

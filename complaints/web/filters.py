@@ -139,35 +139,37 @@ def init_app(app: Flask) -> None:
     from complaints.web.steps import step_sentence
 
     app.jinja_env.globals["step_sentence"] = step_sentence
-    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 
-#: (endpoint, label, roles: None for everyone, a None role for visitors not logged in).
-#: Only endpoints the app has are shown; each role sees what its own work uses.
-NAV = [
-    ("monitor.new_complaint", "New complaint", {"monitor"}),
-    ("monitor.mine", "My complaints", {"monitor"}),
-    ("workflow.queue", "Work queue", {"clerk", "investigator", "commissioner", "admin"}),
-    ("monitor.intake", "Register a complaint", {"clerk"}),
-    ("dashboard.staff", "Dashboard", {"clerk", "investigator", "commissioner", "admin"}),
+#: The menu: (endpoint, label, shown to). A role-gated page is shown to exactly the roles
+#: that may open it (complaints.access.PAGE_ROLES); a page open to all is shown to the
+#: roles named here (None: everyone; a None role: visitors not logged in).
+NAV: list[tuple[str, str, set[str | None] | None]] = [
+    ("monitor.new_complaint", "New complaint", None),
+    ("monitor.mine", "My complaints", None),
+    ("workflow.queue", "Work queue", None),
+    ("monitor.intake", "Register a complaint", None),
+    ("dashboard.staff", "Dashboard", None),
     ("public.register", "Public register", None),
     ("public.dashboard", "Public dashboard", None),
     ("monitor.track", "Track a complaint", {None}),
     ("apidocs.reference", "API", {"clerk", "investigator", "commissioner", "admin"}),
-    ("admin.index", "Administration", {"admin"}),
+    ("admin.index", "Administration", None),
 ]
 
 
 def nav_items() -> list[dict[str, Any]]:
-    from flask import current_app, request, url_for
+    from flask import request, url_for
     from flask_login import current_user
+
+    from complaints import access
 
     role = current_user.role.value if current_user.is_authenticated else None
     items = []
-    for endpoint, text, roles in NAV:
-        if endpoint not in current_app.view_functions:
+    for endpoint, text, shown_to in NAV:
+        if not access.may_open(current_user, endpoint):
             continue
-        if roles is not None and role not in roles:
+        if shown_to is not None and role not in shown_to:
             continue
         items.append({"url": url_for(endpoint), "label": _(text), "current": request.endpoint == endpoint})
     return items

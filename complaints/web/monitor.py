@@ -38,13 +38,13 @@ bp = Blueprint("monitor", __name__)
 # --------------------------------------------------------------------------- routes
 
 @bp.route("/complaints/new", methods=["GET", "POST"])
-@roles_required(Role.MONITOR.value)
+@roles_required(*access.PAGE_ROLES["monitor.new_complaint"])
 def new_complaint() -> Any:
     return handle_filing(FilingForm(), None)
 
 
 @bp.route("/complaints/intake", methods=["GET", "POST"])
-@roles_required(Role.CLERK.value)
+@roles_required(*access.PAGE_ROLES["monitor.intake"])
 def intake() -> Any:
     return handle_filing(IntakeForm(), None)
 
@@ -97,7 +97,7 @@ def waits_on_filer(case: Complaint, now: dt.datetime | None = None) -> bool:
 
 
 @bp.route("/complaints/mine")
-@roles_required(Role.MONITOR.value)
+@roles_required(*access.PAGE_ROLES["monitor.mine"])
 def mine() -> Any:
     status = request.args.get("status", "")
     now = utcnow()

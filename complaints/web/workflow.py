@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from complaints import access, lifecycle
 from complaints.db import db
@@ -31,8 +30,6 @@ from complaints.web.cases import case_context, load_case
 
 bp = Blueprint("workflow", __name__)
 
-QUEUE_ROLES = ("clerk", "investigator", "commissioner", "admin")
-CASE_STAFF = ("clerk", "investigator", "commissioner")
 #: States in which intake decides on admissibility: the checklist is shown there.
 INTAKE_STATES = frozenset({State.SUBMITTED, State.DEFICIENT})
 #: The usual next step first, the exceptional ones (refuse, withdraw, close) last.
@@ -95,8 +92,8 @@ def workflow_panel(case: Complaint, allowed: list[lifecycle.Rule], *, failed: Ac
                    conflict: ConflictError | None = None) -> dict[str, Any]:
     """What `cases/_actions.html` shows: a form for each action allowed now, the
     checklist and suggested duplicates at intake, and any refusal to explain."""
-    staff = current_user.is_authenticated and current_user.role in CASE_STAFF
-    recused = staff and access.is_recused(current_user, case)
+    staff = access.is_case_staff(current_user)
+    recused = access.recused_staff(current_user, case)
     forms: dict[str, ActionForm] = {}
     if not recused:
         for rule in sorted(allowed, key=lambda r: FORM_ORDER.index(r.action) if r.action in FORM_ORDER else 99):
@@ -125,13 +122,10 @@ def workflow_panel(case: Complaint, allowed: list[lifecycle.Rule], *, failed: Ac
 
 
 def _edit_url(case: Complaint) -> str | None:
-    """The filer's edit form (another page) for curing defects, if the app has one."""
-    if "monitor.edit_draft" not in current_app.view_functions:
+    """The filer's edit form (another page) for curing defects, when they may edit."""
+    if not access.may_take(current_user, case, Action.EDIT):
         return None
-    try:
-        return url_for("monitor.edit_draft", complaint_id=case.id)
-    except BuildError:
-        return None
+    return url_for("monitor.edit_draft", complaint_id=case.id)
 
 
 @bp.app_context_processor
@@ -216,6 +210,9 @@ def act(registration_number: str, action: str) -> Any:
                 _set_version(form, case.version)
             return _rerender(case, 409, failed=form, failed_action=what, conflict=_conflict(case))
         return render_template("workflow/refused.html", case=case, message=exc.message), 409
+    if access.recused_staff(current_user, case):
+        return render_template("error.html", status=403, message=_(
+            "You are affiliated with a party to this case and are recused from it.")), 403
     if what not in FORMS:
         abort(404)
     form = build_form(what, case, bound=True)
@@ -248,7 +245,7 @@ def _conflict(case: Complaint) -> ConflictError:
 # --------------------------------------------------------------------------- the queue
 
 @bp.route("/cases")
-@roles_required(*QUEUE_ROLES)
+@roles_required(*access.PAGE_ROLES["workflow.queue"])
 def queue() -> Any:
     filters = wf.QueueFilters.from_args(request.args)
     page = wf.queue_page(db.session, current_user, filters, request.args.get("after"))
@@ -259,7 +256,7 @@ def queue() -> Any:
         categories_q = categories_q.where(Category.election_id == filters.election_id)
         respondents_q = respondents_q.where((Respondent.election_id == filters.election_id)
                                             | Respondent.election_id.is_(None))
-    staff = db.session.scalars(select(User).where(User.role.in_(CASE_STAFF), User.is_active.is_(True))
+    staff = db.session.scalars(select(User).where(User.role.in_(sorted(access.ROLES_CASE_STAFF)), User.is_active.is_(True))
                                .order_by(User.full_name)).all()
     return render_template(
         "workflow/queue.html", page=page, filters=filters, states=list(State)[1:], elections=elections,
@@ -273,12 +270,14 @@ def queue() -> Any:
 # --------------------------------------------------------------------------- printable documents
 
 @bp.route("/cases/<registration_number>/notice/<int:respondent_id>")
-@roles_required(*CASE_STAFF)
+@roles_required(*access.ROLES_CASE_STAFF)
 def notice(registration_number: str, respondent_id: int) -> Any:
     """The notice served on a respondent: the complaint's allegations and the reply
     deadline. Reading it changes nothing (a GET writes no history: a link on another site
     could call it); serving the notice is recorded by the notify_respondent action."""
     case = load_case(registration_number)
+    if not access.may_print_notice(current_user, case):
+        abort(403)
     respondent = next((r for r in case.respondents if r.id == respondent_id), None)
     if respondent is None:
         abort(404)
@@ -293,7 +292,7 @@ def decision(registration_number: str) -> Any:
     case = load_case(registration_number)
     if case.decision is None:
         abort(404)
-    staff = current_user.is_case_staff or current_user.role == Role.ADMIN
+    staff = access.is_staff(current_user)
     return render_template("workflow/decision.html", case=case, decision=case.decision, staff=staff)
 
 
