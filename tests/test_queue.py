@@ -7,10 +7,11 @@ import re
 from sqlalchemy import func, select, update
 
 from complaints.db import utcnow
+from complaints.demo import generate
 from complaints.lifecycle import Action, State
 from complaints.models import Complaint, User
 from complaints.services import cases as svc
-from complaints.services import generate, stats
+from complaints.services import stats
 from complaints.services import workflow as wf
 from tests.workflow_helpers import case_in_state, demo, text_of
 
