@@ -57,8 +57,7 @@ def edit_draft(complaint_id: int) -> Any:
         replay = replay_receipt(case, request.form.get("form_key"))
         if replay is not None:
             return replay
-    if not any(rule.action == Action.EDIT for rule in
-               lifecycle.allowed_actions(case.status, access.actors(current_user, case), case)):
+    if not access.may_take(current_user, case, Action.EDIT):
         if case.registration_number:
             flash(_("This complaint can no longer be edited."), "warning")
             return redirect(url_for("cases.detail", registration_number=case.registration_number))
