@@ -128,6 +128,11 @@ def test_each_role_column(app, client, auth, session, objects, role):
         response.close()
         status = response.status_code
         assert status < 500, (role, endpoint, status)
+        if role in who and endpoint == "workflow.notice" and status == 403:
+            # Printable only while the case is examined (access.may_print_notice);
+            # tests/test_policy_matrix.py walks it state by state.
+            checked += 1
+            continue
         if role in who:
             assert status in (200, 302), (role, endpoint, url, status)
             if status == 302:
