@@ -212,7 +212,8 @@ def act(registration_number: str, action: str) -> Any:
         return render_template("workflow/refused.html", case=case, message=exc.message), 409
     if access.recused_staff(current_user, case):
         return render_template("error.html", status=403, message=_(
-            "You are affiliated with a party to this case and are recused from it.")), 403
+            "%(name)s is affiliated with a party to this case and is recused from it.",
+            name=current_user.display_name)), 403
     if what not in FORMS:
         abort(404)
     form = build_form(what, case, bound=True)
