@@ -151,7 +151,7 @@ def claim(session: Session, message_id: int, now: dt.datetime) -> bool:
         .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False))
     session.commit()
-    return bool(claimed.rowcount)  # type: ignore[attr-defined]  # a CursorResult
+    return bool(claimed.rowcount)
 
 
 def mark_sent(session: Session, row: OutboxMessage, now: dt.datetime) -> None:

@@ -29,7 +29,7 @@ def fill(page: Page, summary: str, files: list[dict[str, Any]]) -> None:
     page.get_by_label("Facts").fill("Envelopes were handed to voters at the entrance.")
     now = dt.datetime.now(BISHKEK).replace(tzinfo=None)
     page.get_by_label("When you learned of it (Bishkek time)").fill(local_value(now - dt.timedelta(hours=1)))
-    choose_option(page.get_by_label("Region"), "Bishkek")
+    choose_option(page.get_by_label("Region"), "Бишкек")
     page.get_by_label("Summary").fill(summary)
     page.get_by_label("Evidence files").set_input_files(files)
 
