@@ -16,126 +16,30 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
-from complaints import access, labels
+from complaints import access
 from complaints.db import db, utcnow
 from complaints.enums import Channel, ComplaintKind, Role
-from complaints.forms.filing import MAX_ROWS, FilingForm, IntakeForm, choice, opt_int, to_local, to_utc
+from complaints.forms.filing import MAX_ROWS, FilingForm, IntakeForm, opt_int, to_utc
 from complaints.lifecycle import Action, State, TransitionError
-from complaints.models import Complaint, District, Election, Evidence, Filer, Precinct, Region, Respondent
+from complaints.models import Complaint, Election, Evidence, Filer
 from complaints.models.election import election_zone
 from complaints.services import cases as svc
 from complaints.services import deadlines, evidence_store, filing, media
 from complaints.services.errors import ServiceError, ValidationError
 from complaints.web import form_keys, transaction
 from complaints.web.errors import status_for
-from complaints.web.filters import named
+from complaints.web.filing_choices import (
+    chosen_election,
+    fill_from_case,
+    open_elections,
+    setup_choices,
+)
+from complaints.web.staged_uploads import attach_evidence, keep_staged, staged_files, store_uploads
 
 #: The session key holding a just-issued tracking code until the receipt shows it once.
 RECEIPT_KEY = "fresh_tracking_code"
-
-# --------------------------------------------------------------------------- choices
-
-def _elections() -> list[Election]:
-    return list(db.session.scalars(select(Election).where(Election.is_active.is_(True))
-                                   .order_by(Election.election_day.desc(), Election.id)))
-
-
-def _place_choices() -> tuple[list[Any], list[Any], list[Any]]:
-    regions = db.session.scalars(select(Region).order_by(Region.name)).all()
-    districts = db.session.execute(select(District.id, District.name, District.region_id, Region.name)
-                                   .join(Region).order_by(Region.name, District.name)).all()
-    precincts = db.session.execute(select(Precinct.id, Precinct.number, Precinct.district_id, District.name)
-                                   .join(District).order_by(Precinct.number)).all()
-    blank = choice("", "—")
-    return ([blank] + [choice(r.id, r.name) for r in regions],
-            [blank] + [choice(d_id, f"{name} ({rname})", {"data-region": str(rid)})
-                       for d_id, name, rid, rname in districts],
-            [blank] + [choice(p_id, f"{number} ({dname})", {"data-district": str(did)})
-                       for p_id, number, did, dname in precincts])
-
-
-def respondent_label(r: Respondent) -> str:
-    extra = labels.label(r.kind)
-    if r.affiliation:
-        extra += f", {r.affiliation}"
-    return f"{r.name} ({extra})"
-
-
-def setup_choices(form: FilingForm, election: Election | None, case: Complaint | None = None) -> None:
-    elections = _elections()
-    form.election_id.choices = [choice("", "—")] + [choice(e.id, named(e)) for e in elections]
-    if election is not None and election not in elections:
-        form.election_id.choices.append(choice(election.id, named(election)))
-    staff = current_user.is_staff
-    registry = db.session.scalars(filing.registry_query(election.id if election else None, include_private=staff)
-                                  .order_by(Respondent.name_folded).limit(2000)).all()
-    if case is not None:
-        known = {r.id for r in registry}
-        registry = list(registry) + [r for r in case.respondents if r.id not in known]
-    respondent_choices = [choice("", _("— choose from the registry —"))] + \
-        [choice(r.id, respondent_label(r)) for r in registry]
-    for entry in form.respondents:
-        entry.form.respondent_id.choices = respondent_choices
-    # A retired category stays on the cases that cite it and leaves the choices of new ones.
-    cited = {a.category_id for a in case.allegations} if case is not None else set()
-    categories = [c for c in (election.categories if election else []) if c.retired_at is None or c.id in cited]
-    category_choices = [choice("", "—")] + [choice(c.id, named(c)) for c in categories]
-    for entry in form.allegations:
-        entry.form.category_id.choices = category_choices
-    form.region_id.choices, form.district_id.choices, form.precinct_id.choices = _place_choices()
-
-
-def _chosen_election(form: FilingForm) -> Election | None:
-    election_id = opt_int(form.election_id.data if form.election_id.data is not None
-                          else request.form.get("election_id"))
-    if not election_id or election_id < 0:
-        return None
-    election = db.session.get(Election, election_id)
-    return election if election is not None and election.is_active else None
-
-
-# --------------------------------------------------------------------------- form <-> case
-
-def fill_from_case(form: FilingForm, case: Complaint) -> None:
-    """Put a saved draft (or deficient case) into the form for editing."""
-    zone = case.election.timezone
-    form.draft_id.data = str(case.id)
-    form.version.data = str(case.version)
-    form.election_id.data = case.election_id
-    form.kind.data = str(case.kind)
-    for name in ("summary", "remedy_sought", "place_detail", "act_description", "late_reason", "latitude",
-                 "longitude", "region_id", "district_id", "precinct_id"):
-        getattr(form, name).data = getattr(case, name)
-    form.language.data = str(case.language)
-    form.incident_at.data = to_local(case.incident_at, zone)
-    form.awareness_at.data = to_local(case.awareness_at, zone)
-    form.act_date.data = to_local(case.act_date, zone)
-    while len(form.respondents) > 0:
-        form.respondents.pop_entry()
-    for r in case.respondents:
-        form.respondents.append_entry({"respondent_id": r.id})
-    if not case.respondents:
-        form.respondents.append_entry()
-    while len(form.allegations) > 0:
-        form.allegations.pop_entry()
-    for a in case.allegations:
-        form.allegations.append_entry({"category_id": a.category_id, "legal_provision": a.legal_provision,
-                                       "facts": a.facts})
-    if not case.allegations:
-        form.allegations.append_entry()
-    own = None if current_user.is_staff else svc.resolve_filer_for(db.session, current_user)
-    if case.filer is not None and (form.typed_filer or case.filer is not own):
-        form.on_behalf.data = not isinstance(form, IntakeForm)
-        f = case.filer
-        form.filer.form.process(data={"kind": str(f.kind), "name": f.name, "identity_number": f.identity_number,
-                                      "address": f.address, "phone": f.phone, "email": f.email,
-                                      "organisation": f.organisation, "accreditation_number": f.accreditation_number,
-                                      "consent_to_contact": f.consent_to_contact})
-    if isinstance(form, IntakeForm):
-        form.channel.data = str(case.channel)
 
 
 def _field_for(form: FilingForm, key: str) -> Any:
@@ -246,75 +150,6 @@ def _respondent_ids(form: FilingForm, election: Election) -> list[int]:
     return ids
 
 
-# --------------------------------------------------------------------------- uploads kept across POSTs
-
-def _staging() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="staged-evidence")
-
-
-def _staged(form: FilingForm) -> list[evidence_store.StoredFile]:
-    """The files stored by an earlier POST of this form (signed for this user)."""
-    raw = form.staged_evidence.data or ""
-    if not raw or len(raw) > 20000:
-        return []
-    try:
-        token = _staging().loads(raw)
-    except BadSignature:
-        return []
-    if not isinstance(token, dict) or token.get("u") != current_user.id:
-        return []
-    files: list[Any] = []
-    for sha, name in token.get("f", [])[:50]:
-        stored = evidence_store.stored_file(current_app.config["EVIDENCE_DIR"], str(sha), str(name))
-        if stored is not None and all(f.sha256 != stored.sha256 for f in files):
-            files.append(stored)
-    return files
-
-
-def _store_uploads(form: FilingForm) -> tuple[list[evidence_store.StoredFile], list[str]]:
-    """Stream this POST's files into the store (no row); a message for each refused one."""
-    cfg = current_app.config
-    stored, errors = [], []
-    for storage in request.files.getlist(form.evidence_files.name):
-        if storage is None or not storage.filename:
-            continue
-        try:
-            stored.append(evidence_store.store_file(storage.stream, storage.filename,  # type: ignore[arg-type]
-                                                    evidence_dir=cfg["EVIDENCE_DIR"],
-                                                    max_file=cfg["EVIDENCE_MAX_FILE"]))
-        except evidence_store.EvidenceRejected as exc:
-            errors.append(exc.message)
-    return stored, errors
-
-
-def _keep_staged(form: FilingForm, files: list[evidence_store.StoredFile]) -> None:
-    form.staged_evidence.data = _staging().dumps({"u": current_user.id, "f": [[f.sha256, f.name] for f in files]}) \
-        if files else ""
-
-
-def _attach(form: FilingForm, case: Complaint, files: list[evidence_store.StoredFile]) -> bool:
-    """Attach the stored files and the links to `case`; False (with messages) if any is refused."""
-    cfg = current_app.config
-    file_errors: list[str] = []
-    for stored in files:
-        try:
-            evidence_store.attach_file(db.session, case, stored, actor=current_user, evidence_dir=cfg["EVIDENCE_DIR"],
-                                       max_case=cfg["EVIDENCE_MAX_CASE"],
-                                       description=form.evidence_description.data)
-        except evidence_store.EvidenceRejected as exc:
-            file_errors.append(exc.message)
-    link_errors: list[str] = []
-    for link in form.links():
-        try:
-            evidence_store.add_link(db.session, case, link, actor=current_user,
-                                    description=form.evidence_description.data)
-        except evidence_store.EvidenceRejected as exc:
-            link_errors.append(exc.message)
-    form.evidence_files.errors = list(form.evidence_files.errors) + file_errors
-    form.evidence_links.errors = list(form.evidence_links.errors) + link_errors
-    return not file_errors and not link_errors
-
-
 def filing_due(case: Complaint, received: dt.datetime | None = None) -> tuple[bool, dt.datetime | None]:
     """Whether filing now (or at `received`) is past the filing clock, and when it ran out."""
     return _filing_due(case.election, case.kind, case.act_date, case.awareness_at, received)
@@ -372,10 +207,10 @@ def handle_filing(form: FilingForm, case: Complaint | None) -> Any:
         if case is not None:
             fill_from_case(form, case)
         else:
-            elections = _elections()
+            elections = open_elections()
             if elections:  # the latest election (the one voting now, in the demo) unless another is chosen
                 form.election_id.data = elections[0].id
-        election = case.election if case is not None else _chosen_election(form)
+        election = case.election if case is not None else chosen_election(form)
         late, due = filing_due(case) if case is not None and case.status == State.DRAFT else (False, None)
         return _render(form, case, election, late_due=due if late else None)
 
@@ -389,15 +224,15 @@ def handle_filing(form: FilingForm, case: Complaint | None) -> Any:
         case = editable_case(opt_int(form.draft_id.data) or 0)
         if case.status != State.DRAFT:
             return replay_receipt(case, key) or abort(404)
-    election = case.election if case is not None else _chosen_election(form)
+    election = case.election if case is not None else chosen_election(form)
     setup_choices(form, election, case)
-    staged = _staged(form)
+    staged = staged_files(form)
     button = form.button
     if case is not None and form.version.data and form.version.data != str(case.version):
         form.version.data = str(case.version)
         form.form_errors.append(_("This complaint was changed elsewhere while you were editing it. "
                                   "Check the form and send it again."))
-        _keep_staged(form, staged)
+        keep_staged(form, staged)
         return _render(form, case, election, 409, staged=staged)
     adding_row = button in ("add_respondent", "add_allegation")
     if election is None:
@@ -406,11 +241,11 @@ def handle_filing(form: FilingForm, case: Complaint | None) -> Any:
                 _("Choose the election, then attach the files again.")]
         if not adding_row:
             form.validate()
-        _keep_staged(form, staged)
+        keep_staged(form, staged)
         return _render(form, case, None, 422, staged=staged)
-    uploaded, refused = _store_uploads(form)
+    uploaded, refused = store_uploads(form)
     staged += [f for f in uploaded if all(f.sha256 != s.sha256 for s in staged)]
-    _keep_staged(form, staged)
+    keep_staged(form, staged)
     if adding_row:
         rows = form.respondents if button == "add_respondent" else form.allegations
         if len(rows) < MAX_ROWS:
@@ -454,7 +289,7 @@ def handle_filing(form: FilingForm, case: Complaint | None) -> Any:
                 form_keys.bind(key_row, saved)
             else:
                 saved = case
-            if not _attach(form, saved, staged):
+            if not attach_evidence(form, saved, staged):
                 step.undo()
             else:
                 data.respondent_ids = _respondent_ids(form, election)

@@ -23,13 +23,13 @@ from complaints.services import cases as svc
 from complaints.services import filing
 from complaints.web.auth import roles_required
 from complaints.web.cases import load_case
+from complaints.web.filing_choices import respondent_label
 from complaints.web.filing_page import (
     RECEIPT_KEY,
     editable_case,
     evidence_of,
     handle_filing,
     replay_receipt,
-    respondent_label,
 )
 
 bp = Blueprint("monitor", __name__)
