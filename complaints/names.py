@@ -70,8 +70,9 @@ def name_words(text: str) -> list[str]:
     latin = _APOSTROPHES.sub("", latin)
     out = []
     for word in _WORD.findall(latin):
-        for pattern, replacement in _RULES:
-            word = pattern.sub(replacement, word)
+        if not any(ch.isdigit() for ch in word):  # numbers (precincts, case numbers) stay as written
+            for pattern, replacement in _RULES:
+                word = pattern.sub(replacement, word)
         if word:
             out.append(word)
     return out

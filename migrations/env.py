@@ -10,6 +10,7 @@ from alembic import context
 from complaints.config import _sqlite_url
 from complaints.db import UTCDateTime, make_engine
 from complaints.models import Base
+from complaints.models.search import include_name
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -32,7 +33,8 @@ def database_url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True, compare_type=True, render_item=render_item)
+                      render_as_batch=True, compare_type=True, render_item=render_item,
+                      include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -40,7 +42,7 @@ def run_migrations_offline() -> None:
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=connection.dialect.name == "sqlite", compare_type=True,
-                      render_item=render_item)
+                      render_item=render_item, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, text
 
 from complaints.db import make_engine
 from complaints.models import Base
+from complaints.models.search import include_name
 from tests.conftest import alembic_config, fresh_database_url
 
 
@@ -43,7 +44,8 @@ def test_upgrade_from_empty_matches_models_then_round_trips(empty_url):
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), "head")
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
+                                                                 "include_name": include_name}), Base.metadata)
             assert diff == [], diff
             tables = set(inspect(conn).get_table_names())
             assert set(Base.metadata.tables) <= tables
@@ -56,7 +58,8 @@ def test_upgrade_from_empty_matches_models_then_round_trips(empty_url):
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), "head")
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
+                                                                 "include_name": include_name}), Base.metadata)
             assert diff == [], diff
     finally:
         engine.dispose()

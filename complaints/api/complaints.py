@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, current_app, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -24,7 +24,7 @@ from complaints.enums import Channel, Role
 from complaints.i18n import N_
 from complaints.lifecycle import Action, State
 from complaints.models import Allegation, Complaint, ComplaintRespondent, Filer, IdempotencyKey
-from complaints.services import cases, filing
+from complaints.services import cases, filing, search
 
 bp = Blueprint("api_complaints", __name__, url_prefix="/api/v1/complaints",
                description=N_("File complaints, follow them, act on them."))
@@ -215,6 +215,9 @@ def list_cases(args: dict[str, Any]) -> Any:
         query = query.where(Complaint.due_at < utcnow())
     elif args.get("overdue") is False:
         query = query.where(or_(Complaint.due_at.is_(None), Complaint.due_at >= utcnow()))
+    if (args.get("q") or "").strip():
+        found = search.match(db.session, args["q"], public=not (user.is_case_staff or user.role == Role.ADMIN))
+        query = query.where(found.condition() if found is not None else false())
     if args.get("cursor"):
         query = query.where(Complaint.id < _decode_cursor(args["cursor"]))
     limit = args["limit"]

@@ -99,6 +99,9 @@ class ListArgs(ma.Schema):
     category_id = Id(strict=False)
     respondent_id = Id(strict=False)
     overdue = fields.Boolean(metadata={"description": N_("Only cases whose running clock has expired (or not).")})
+    q = Text(max_length=200, metadata={"description": N_("Words to search for, in any script or spelling (staff: "
+                                                         "everything a case says; monitors: what the public "
+                                                         "register shows).")})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     cursor = Text(max_length=200, metadata={"description": N_("`next_cursor` of the previous page (opaque).")})
 

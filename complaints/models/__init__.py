@@ -18,6 +18,7 @@ from complaints.models.evidence import Evidence
 from complaints.models.history import CaseHistory, HistoryHead, IdempotencyKey
 from complaints.models.outbox import OutboxMessage, SmsInbound
 from complaints.models.party import Filer, Respondent
+from complaints.models.search import CaseSearch, SearchWord
 from complaints.models.stats import StatCaseKeys, StatCounter  # noqa: F401  (dashboard counters)
 from complaints.models.user import ApiToken, User
 
@@ -26,4 +27,5 @@ __all__ = [
     "RespondentNotice", "Sanction", "Category", "District", "Election", "Precinct", "Region", "Evidence",
     "CaseHistory", "HistoryHead", "IdempotencyKey", "Checkpoint", "MerkleNode", "Filer", "Respondent", "ApiToken",
     "User", "TransferTarget", "OutboxMessage", "SmsInbound",
+    "CaseSearch", "SearchWord",
 ]

@@ -264,3 +264,9 @@ if _documents.on_change not in ON_CHANGE:
 from complaints.services import notices as _notices  # noqa: E402
 
 _notices.register_listener(ON_CHANGE)
+
+# The search index follows every change too (complaints.services.search).
+from complaints.services import search as _search  # noqa: E402
+
+if _search.on_change not in ON_CHANGE:
+    ON_CHANGE.append(_search.on_change)

@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session, selectinload
 
 from complaints.enums import PUBLIC_FILER_KINDS
 from complaints.lifecycle import State
-from complaints.models import Complaint, ComplaintRespondent, Decision, Election, Respondent, Sanction
+from complaints.models import Complaint, ComplaintRespondent, Decision, Election, Sanction
 from complaints.models.election import election_zone
 
 PAGE_SIZE = 50
@@ -113,11 +113,11 @@ def register_query(session: Session, f: RegisterFilters) -> Select[Complaint]:
         if q.upper().replace(" ", "").count("-") == 1 and any(ch.isdigit() for ch in q):
             query = query.where(Complaint.registration_number == q.upper().replace(" ", ""))
         else:
-            # Respondents by name, public ones only: a private person is never searchable.
-            like = f"%{q.casefold().replace('%', '').replace('_', '')}%"
-            named = select(ComplaintRespondent.complaint_id).join(Respondent).where(
-                Respondent.is_public.is_(True), Respondent.name_folded.like(like))
-            query = query.where(Complaint.id.in_(named))
+            # What the register shows, and nothing else (complaints.services.search).
+            from complaints.services import search
+
+            found = search.match(session, q, public=True)
+            query = query.where(found.condition() if found is not None else false())
     return query
 
 

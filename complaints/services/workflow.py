@@ -7,12 +7,13 @@ import base64
 import binascii
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, or_, select, tuple_, union_all
+from sqlalchemy import Select, and_, false, func, or_, select, tuple_, union_all
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
@@ -21,6 +22,7 @@ from complaints.db import utcnow
 from complaints.enums import CASE_STAFF_ROLES, LinkKind, ReceivingBody, Role
 from complaints.lifecycle import State
 from complaints.models import CaseLink, Complaint, ComplaintRespondent, TransferTarget, User
+from complaints.services import search
 from complaints.services.cases import completeness_errors
 from complaints.services.filing import standing_errors
 
@@ -51,6 +53,9 @@ class QueueFilters:
     due24: bool = False
     mine: bool = False
     escalated: bool = False
+    #: Full-text search (complaints.services.search); `match` is set from it by `prepare`.
+    q: str = ""
+    match: search.Match | None = field(default=None, compare=False, repr=False)
 
     QUICK = ("overdue", "due24", "mine", "escalated")
 
@@ -69,13 +74,21 @@ class QueueFilters:
         flag = lambda name: (args.get(name) or "") in {"1", "on", "true", "yes"}  # noqa: E731
         return cls(election_id=number("election"), status=status, category_id=number("category"),
                    region_id=number("region"), assignee=assignee, respondent_id=number("respondent"),
-                   overdue=flag("overdue"), due24=flag("due24"), mine=flag("mine"), escalated=flag("escalated"))
+                   overdue=flag("overdue"), due24=flag("due24"), mine=flag("mine"), escalated=flag("escalated"),
+                   q=" ".join((args.get("q") or "").split())[:200])
+
+    def prepare(self, session: Session) -> QueueFilters:
+        """Look up the search words of `q` (once)."""
+        if self.q and self.match is None:
+            self.match = search.match(session, self.q, public=False)
+        return self
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """The query-string form of these filters, with `changes` applied (for links)."""
         values = {"election": self.election_id, "status": self.status, "category": self.category_id,
                   "region": self.region_id, "assignee": self.assignee, "respondent": self.respondent_id,
-                  "overdue": self.overdue, "due24": self.due24, "mine": self.mine, "escalated": self.escalated}
+                  "overdue": self.overdue, "due24": self.due24, "mine": self.mine, "escalated": self.escalated,
+                  "q": self.q}
         values.update(changes)
         out: dict[str, Any] = {}
         for key, value in values.items():
@@ -112,6 +125,8 @@ def _base(user: User, f: QueueFilters, *, with_status: bool = True, quick: bool 
     if f.respondent_id is not None:
         query = query.where(Complaint.id.in_(select(ComplaintRespondent.complaint_id)
                                              .where(ComplaintRespondent.respondent_id == f.respondent_id)))
+    if f.q:
+        query = query.where(f.match.condition() if f.match is not None else false())
     if quick:
         for name in QueueFilters.QUICK:
             if getattr(f, name):
@@ -162,8 +177,12 @@ class QueuePage:
 def queue_page(session: Session, user: User, f: QueueFilters, cursor: str | None = None,
                limit: int = PAGE_SIZE, now: dt.datetime | None = None) -> QueuePage:
     """One page of the queue, by next due time (overdue first, no running clock last),
-    then id. Keyset pagination: two index range scans, never an OFFSET."""
+    then id. Keyset pagination: two index range scans, never an OFFSET. With a search
+    (`f.q`), by rank, best first, then newest."""
     now = now or utcnow()
+    f.prepare(session)
+    if f.q:
+        return _search_page(session, user, f, cursor, limit, now)
     base = _base(user, f, now=now)
     after = decode_cursor(cursor)
     eager = (selectinload(Complaint.assignee), selectinload(Complaint.region),
@@ -182,6 +201,42 @@ def queue_page(session: Session, user: User, f: QueueFilters, cursor: str | None
     page = rows[:limit]
     next_cursor = encode_cursor(page[-1]) if len(rows) > limit else None
     return QueuePage(page, next_cursor, *queue_counts(session, user, f, now))
+
+
+def _search_page(session: Session, user: User, f: QueueFilters, cursor: str | None, limit: int,
+                 now: dt.datetime) -> QueuePage:
+    """A page of search results with the queue's filters: keyset on (rank, id)."""
+    eager = (selectinload(Complaint.assignee), selectinload(Complaint.region),
+             selectinload(Complaint.primary_category), selectinload(Complaint.primary_respondent))
+    if f.match is None:
+        return QueuePage([], None, *queue_counts(session, user, f, now))
+    ranked = f.match.ranked()
+    query = _base(user, f, now=now).join(ranked, ranked.c.complaint_id == Complaint.id).add_columns(ranked.c.rank)
+    after = decode_rank_cursor(cursor)
+    if after is not None:
+        query = query.where(or_(ranked.c.rank < after[0], and_(ranked.c.rank == after[0], Complaint.id < after[1])))
+    rows = session.execute(query.options(*eager).order_by(ranked.c.rank.desc(), Complaint.id.desc())
+                           .limit(limit + 1)).all()
+    page = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last_case, last_rank = page[-1]
+        raw = json.dumps(["r", float(last_rank), last_case.id])
+        next_cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return QueuePage([c for c, _rank in page], next_cursor, *queue_counts(session, user, f, now))
+
+
+def decode_rank_cursor(cursor: str | None) -> tuple[float, int] | None:
+    """(rank, id) of the last search result of the previous page; None when absent or malformed."""
+    if not cursor or len(cursor) > 200:
+        return None
+    try:
+        tag, rank, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, binascii.Error):
+        return None
+    if tag != "r" or not isinstance(rank, (int, float)) or not isinstance(last_id, int) or not math.isfinite(rank):
+        return None
+    return float(rank), last_id
 
 
 def _timed_ids(session: Session, user: User, f: QueueFilters, after: tuple[dt.datetime | None, int] | None,
@@ -210,6 +265,7 @@ def queue_counts(session: Session, user: User, f: QueueFilters,
                  now: dt.datetime) -> tuple[dict[str, int], dict[str, int]]:
     """Cases per status (the other filters applied) and per quick filter (all filters
     applied, that one toggled on); each capped at COUNT_CAP + 1 (shown as "1000+")."""
+    f.prepare(session)
     no_status = _base(user, f, with_status=False, now=now)
     status_counts = {s.value: _capped_count(session, no_status.where(Complaint.status == s))
                      for s in State if s != State.DRAFT}

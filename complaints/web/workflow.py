@@ -7,6 +7,7 @@ request commits once, complaints.web.transaction). A refusal re-renders the case
 with the reason and the user's input, and changes nothing."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -21,7 +22,7 @@ from complaints.forms.actions import FORMS, ActionForm, choices
 from complaints.i18n import current_language
 from complaints.lifecycle import Action, State, TransitionError
 from complaints.models import Category, Complaint, Election, Region, Respondent, User
-from complaints.services import sms
+from complaints.services import search, sms
 from complaints.services import workflow as wf
 from complaints.services.cases import apply_action
 from complaints.services.errors import ConflictError, ValidationError
@@ -265,7 +266,8 @@ def queue() -> Any:
             select(Region).order_by(Region.name)).all(),
         respondents=db.session.scalars(respondents_q.limit(500)).all(), staff=staff,
         active_states=wf.ACTIVE_STATES, count_label=wf.count_label,
-        sms_waiting=sms.waiting(db.session()) if access.handles_sms_intake(current_user) else [])
+        sms_waiting=sms.waiting(db.session()) if access.handles_sms_intake(current_user) else [],
+        hl=partial(search.highlight, words=filters.match.words) if filters.match is not None else None)
 
 
 # --------------------------------------------------------------------------- printable documents

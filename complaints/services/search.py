@@ -1,0 +1,231 @@
+"""Full-text search over cases, for staff (everything a case says) and for the public
+(what the public register shows, nothing else).
+
+Every case has one `case_search` row holding its words folded by `complaints.names`
+(Cyrillic and Latin spellings become one ASCII form: "Жээнбеков", "Jeenbekov" and
+"Dzheenbekov" are all "jenbekov"; "плакаты" is "plakati"). A query is folded the same
+way and each of its words is looked up as a prefix, cut by two letters when it is long
+enough: "плакаты" looks for "plaka*", which finds плакат, плаката and плакаты, and
+the Kyrgyz "баннерди" finds "баннер". Kyrgyz has no stemmer; the cut prefix serves both
+languages. A word found nowhere is replaced by the nearest indexed words (trigram
+similarity on PostgreSQL, `pg_trgm`; a similarity ratio on SQLite), so a misspelling
+still finds the case.
+
+Engines: PostgreSQL, a `tsvector` of the folded words with a GIN index, ranked by
+`ts_rank`; SQLite, an FTS5 table over `case_search` (kept in step by triggers), ranked
+by bm25. The row is rewritten in the transaction of every change to the case (the
+`ON_CHANGE` hook of `complaints.services.cases`).
+
+Public words come from `register.public_entry`, the one definition of what the public
+may know, so public search can never match a private field: the summary and the
+allegations' facts are not published and are not searched from the register.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from complaints.models import CaseNote, CaseSearch, Complaint, Evidence, SearchWord
+from complaints.names import name_words
+from complaints.services.register import public_entry
+
+__all__ = ["Match", "highlight", "match", "public_words", "reindex", "staff_words", "terms"]
+
+#: A query uses its first words only.
+MAX_TERMS = 6
+#: Words this long or longer are looked up by a prefix two letters shorter.
+CUT_FROM = 6
+#: Nearest indexed words tried for a word found nowhere.
+FUZZY_WORDS = 3
+
+
+def _fold(parts: Iterable[str | None]) -> str:
+    words: list[str] = []
+    for part in parts:
+        if part:
+            words.extend(name_words(part))
+    return " ".join(words)
+
+
+def staff_words(session: Session, case: Complaint) -> str:
+    """Every searchable word of the case for staff: number, summary, allegations (facts
+    and legal basis), respondents, filer and organisation, notes, evidence file names,
+    decisions."""
+    parts: list[str | None] = [case.registration_number, case.summary, case.remedy_sought, case.act_description,
+                               case.place_detail, case.receiving_body_name]
+    for a in case.allegations:
+        parts += [a.facts, a.legal_provision, a.category.name if a.category else None]
+    for r in case.respondents:
+        parts.append(r.name)
+    if case.filer is not None:
+        parts += [case.filer.name, case.filer.organisation]
+    parts += list(session.scalars(select(CaseNote.body).where(CaseNote.complaint_id == case.id)))
+    parts += list(session.scalars(select(Evidence.original_name).where(Evidence.complaint_id == case.id)))
+    for d in case.decisions:
+        parts += [d.reasons, d.legal_basis, d.remedy, d.public_text]
+    return _fold(parts)
+
+
+def public_words(case: Complaint) -> str:
+    """The words of what the public register shows of the case (nothing for a draft)."""
+    if case.registration_number is None:
+        return ""
+    entry = public_entry(case)
+    parts: list[str | None] = [entry["registration_number"], entry["category"], entry["region"], entry["reasons"]]
+    parts += [r["name"] for r in entry["respondents"]]
+    if entry["filer"]:
+        parts.append(entry["filer"]["name"])
+    parts += [s["respondent"] for s in entry["sanctions"]]
+    return _fold(parts)
+
+
+def reindex(session: Session, case: Complaint) -> CaseSearch:
+    """Rewrite the case's search row (and add its new words to the word list), in the
+    caller's transaction."""
+    session.flush()
+    row = session.get(CaseSearch, case.id)
+    if row is None:
+        row = CaseSearch(complaint_id=case.id)
+        session.add(row)
+    row.staff_words = staff_words(session, case)
+    row.public_words = public_words(case)
+    if session.get_bind().dialect.name == "postgresql":
+        row.staff_tsv = func.to_tsvector(literal_column("'simple'"), row.staff_words)
+        row.public_tsv = func.to_tsvector(literal_column("'simple'"), row.public_words)
+    _add_words(session, set(row.staff_words.split()))
+    session.flush()
+    return row
+
+
+def _add_words(session: Session, words: set[str]) -> None:
+    words = {w for w in words if 3 <= len(w) <= 60 and not w.isdigit()}
+    if not words:
+        return
+    known = set(session.scalars(select(SearchWord.word).where(SearchWord.word.in_(sorted(words)))))
+    for w in sorted(words - known):
+        session.add(SearchWord(word=w))
+
+
+def on_change(session: Session, case: Complaint, action: str, from_state: str | None, to_state: str) -> None:
+    """The ON_CHANGE listener: every change to a case rewrites its search row."""
+    reindex(session, case)
+
+
+# --------------------------------------------------------------------------- queries
+
+def _cut(word: str) -> str:
+    if len(word) >= CUT_FROM and not any(ch.isdigit() for ch in word):
+        return word[:len(word) - 2]
+    return word
+
+
+def _words(q: str) -> list[str]:
+    out: list[str] = []
+    for word in name_words(q[:200]):
+        if word not in out:
+            out.append(word)
+    return out[:MAX_TERMS]
+
+
+def terms(q: str) -> list[str]:
+    """The prefixes a query looks for: its folded words, long ones cut by two letters."""
+    return list(dict.fromkeys(_cut(w) for w in _words(q)))
+
+
+def _alternatives(session: Session, word: str) -> list[str]:
+    """The prefix of `word` when some indexed word starts with it, else the prefixes of
+    the nearest indexed words (a misspelling)."""
+    term = _cut(word)
+    esc = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if any(ch.isdigit() for ch in term) or session.scalar(
+            select(SearchWord.word).where(SearchWord.word.like(esc + "%", escape="\\")).limit(1)) is not None:
+        return [term]
+    if session.get_bind().dialect.name == "postgresql":
+        near = list(session.scalars(
+            select(SearchWord.word).where(SearchWord.word.op("%")(word))
+            .order_by(func.similarity(SearchWord.word, word).desc(), SearchWord.word).limit(FUZZY_WORDS)))
+    else:
+        # Same first letter, similar length: the similarity is computed here.
+        candidates = session.scalars(select(SearchWord.word).where(
+            SearchWord.word.like(esc[:1] + "%", escape="\\"),
+            func.length(SearchWord.word).between(len(word) - 2, len(word) + 2)).limit(5000))
+        scored = sorted(((difflib.SequenceMatcher(None, word, w).ratio(), w) for w in candidates), reverse=True)
+        near = [w for score, w in scored[:FUZZY_WORDS] if score >= 0.75]
+    return list(dict.fromkeys(_cut(w) for w in near)) or [term]
+
+
+@dataclass
+class Match:
+    """A query ready to run: which cases match (`ids`, a subquery of complaint ids) and
+    their rank (`rank`, a column of `ranked`), for staff or for the public."""
+
+    terms: list[list[str]]
+    public: bool
+
+    def condition(self) -> ColumnElement[bool]:
+        """Complaint.id IN (the matching cases)."""
+        return Complaint.id.in_(self.ids())
+
+    def ids(self) -> Select[Any]:
+        return select(self.ranked().c.complaint_id)
+
+    def ranked(self) -> Any:
+        """A subquery (complaint_id, rank) of the matching cases; higher rank is better."""
+        dialect = self._dialect
+        if dialect == "postgresql":
+            column = CaseSearch.public_tsv if self.public else CaseSearch.staff_tsv
+            query = func.to_tsquery(literal_column("'simple'"), self._pg_query())
+            return (select(CaseSearch.complaint_id, func.ts_rank(column, query).label("rank"))
+                    .where(column.op("@@")(query)).subquery())
+        col = "public_words" if self.public else "staff_words"
+        return (select(literal_column("rowid").label("complaint_id"), literal_column("-rank").label("rank"))
+                .select_from(text("case_search_fts"))
+                .where(text("case_search_fts MATCH :fts").bindparams(fts=f"{{{col}}} : ({self._fts_query()})"))
+                .subquery())
+
+    _dialect: str = "sqlite"
+
+    def _pg_query(self) -> str:
+        return " & ".join("(" + " | ".join(f"{alt}:*" for alt in alts) + ")" for alts in self.terms)
+
+    def _fts_query(self) -> str:
+        return " AND ".join("(" + " OR ".join(f'"{alt}"*' for alt in alts) + ")" for alts in self.terms)
+
+    @property
+    def words(self) -> list[str]:
+        return [alt for alts in self.terms for alt in alts]
+
+
+def match(session: Session, q: str, *, public: bool) -> Match | None:
+    """The search for `q` (None when it has no word to look for)."""
+    words = _words(q)
+    if not words:
+        return None
+    m = Match([_alternatives(session, w) for w in words], public)
+    m._dialect = session.get_bind().dialect.name
+    return m
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def highlight(value: str | None, words: list[str]) -> Markup:
+    """`value` escaped, with each word whose folded form starts with one of `words` in
+    a <mark>."""
+    if not value:
+        return Markup("")
+    out = Markup("")
+    last = 0
+    for m in _TOKEN.finditer(value):
+        folded = "".join(name_words(m.group()))
+        if folded and any(folded.startswith(w) for w in words):
+            out += escape(value[last:m.start()]) + Markup("<mark>%s</mark>") % m.group()
+            last = m.end()
+    return out + escape(value[last:])
