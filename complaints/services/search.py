@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Integer, Select, cast, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from complaints.models import CaseNote, CaseSearch, Complaint, Evidence, SearchWord
@@ -42,6 +42,9 @@ __all__ = ["Match", "highlight", "match", "public_words", "reindex", "staff_word
 MAX_TERMS = 6
 #: Words this long or longer are looked up by a prefix two letters shorter.
 CUT_FROM = 6
+#: Ranks are compared as whole numbers (a page's cursor carries one): the engine's
+#: score times this.
+RANK_SCALE = 1_000_000
 #: Nearest indexed words tried for a word found nowhere.
 FUZZY_WORDS = 3
 
@@ -182,10 +185,10 @@ class Match:
         if dialect == "postgresql":
             column = CaseSearch.public_tsv if self.public else CaseSearch.staff_tsv
             query = func.to_tsquery(literal_column("'simple'"), self._pg_query())
-            return (select(CaseSearch.complaint_id, func.ts_rank(column, query).label("rank"))
+            return (select(CaseSearch.complaint_id, cast(func.ts_rank(column, query) * RANK_SCALE, Integer).label("rank"))
                     .where(column.op("@@")(query)).subquery())
         col = "public_words" if self.public else "staff_words"
-        return (select(literal_column("rowid").label("complaint_id"), literal_column("-rank").label("rank"))
+        return (select(literal_column("rowid").label("complaint_id"), cast(literal_column("-rank") * RANK_SCALE, Integer).label("rank"))
                 .select_from(text("case_search_fts"))
                 .where(text("case_search_fts MATCH :fts").bindparams(fts=f"{{{col}}} : ({self._fts_query()})"))
                 .subquery())

@@ -7,7 +7,6 @@ import base64
 import binascii
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,12 +220,12 @@ def _search_page(session: Session, user: User, f: QueueFilters, cursor: str | No
     next_cursor = None
     if len(rows) > limit:
         last_case, last_rank = page[-1]
-        raw = json.dumps(["r", float(last_rank), last_case.id])
+        raw = json.dumps(["r", int(last_rank), last_case.id])
         next_cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
     return QueuePage([c for c, _rank in page], next_cursor, *queue_counts(session, user, f, now))
 
 
-def decode_rank_cursor(cursor: str | None) -> tuple[float, int] | None:
+def decode_rank_cursor(cursor: str | None) -> tuple[int, int] | None:
     """(rank, id) of the last search result of the previous page; None when absent or malformed."""
     if not cursor or len(cursor) > 200:
         return None
@@ -234,9 +233,9 @@ def decode_rank_cursor(cursor: str | None) -> tuple[float, int] | None:
         tag, rank, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, TypeError, binascii.Error):
         return None
-    if tag != "r" or not isinstance(rank, (int, float)) or not isinstance(last_id, int) or not math.isfinite(rank):
+    if tag != "r" or not isinstance(rank, int) or not isinstance(last_id, int):
         return None
-    return float(rank), last_id
+    return rank, last_id
 
 
 def _timed_ids(session: Session, user: User, f: QueueFilters, after: tuple[dt.datetime | None, int] | None,
