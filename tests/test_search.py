@@ -133,8 +133,10 @@ def test_queue_search_with_filters_and_keyset_pages(client: Any, auth: Any, sess
     page = client.get("/cases?q=Жээнбекова+баннер&status=all").get_data(as_text=True)
     assert made[-1].registration_number in page
     assert "<mark>баннер</mark>" in page and "<mark>Жээнбекова</mark>" in page
-    assert client.get("/cases?q=%00%FF    assert client.get("/cases?q=%00%FF&status=all").status_code == 200status=all").status_code in (200, 400)  # never a 500
-    assert client.get("/cases?q=%22%27*%3A%28    assert client.get("/cases?q=%00%FF&status=all").status_code == 200status=all").status_code == 200
+    assert client.get("/cases?q=%00%FF&status=all").status_code in (200, 400)  # never a 500
+    assert client.get("/cases?q=%22%27*%3A%28&status=all").status_code == 200
+    assert client.get("/cases?q=%00%FF&status=all").status_code in (200, 400)  # never a 500
+    assert client.get("/cases?q=%22%27*%3A%28&status=all").status_code == 200
 
 
 def test_api_list_takes_q(client: Any, session: Session) -> None:
