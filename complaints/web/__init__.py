@@ -11,6 +11,8 @@ BLUEPRINT_MODULES = [
     "complaints.web.auth",
     "complaints.web.cases",
     "complaints.web.workflow",
+    "complaints.web.bulk",
+    "complaints.web.registry",
     "complaints.web.monitor",
     "complaints.web.evidence",
     "complaints.web.dashboard",

@@ -27,6 +27,7 @@ from complaints.services import workflow as wf
 from complaints.services.cases import apply_action
 from complaints.services.errors import ConflictError, ValidationError
 from complaints.web.auth import roles_required
+from complaints.web.bulk import bulk_form
 from complaints.web.cases import case_context, load_case
 
 bp = Blueprint("workflow", __name__)
@@ -267,7 +268,8 @@ def queue() -> Any:
         respondents=db.session.scalars(respondents_q.limit(500)).all(), staff=staff,
         active_states=wf.ACTIVE_STATES, count_label=wf.count_label,
         sms_waiting=sms.waiting(db.session()) if access.handles_sms_intake(current_user) else [],
-        hl=partial(search.highlight, words=filters.match.words) if filters.match is not None else None)
+        hl=partial(search.highlight, words=filters.match.words) if filters.match is not None else None,
+        bulk=bulk_form())
 
 
 # --------------------------------------------------------------------------- printable documents
