@@ -36,7 +36,7 @@ from complaints.models import CaseNote, CaseSearch, Complaint, Evidence, SearchW
 from complaints.names import name_words
 from complaints.services.register import public_entry
 
-__all__ = ["Match", "highlight", "match", "public_words", "reindex", "staff_words", "terms"]
+__all__ = ["Match", "highlight", "match", "public_words", "reindex", "similar_to", "staff_words", "terms"]
 
 #: A query uses its first words only.
 MAX_TERMS = 6
@@ -171,6 +171,8 @@ class Match:
 
     terms: list[list[str]]
     public: bool
+    #: Match any of the terms (similar cases) rather than all of them (a query).
+    any_of: bool = False
 
     def condition(self) -> ColumnElement[bool]:
         """Complaint.id IN (the matching cases)."""
@@ -196,10 +198,10 @@ class Match:
     _dialect: str = "sqlite"
 
     def _pg_query(self) -> str:
-        return " & ".join("(" + " | ".join(f"{alt}:*" for alt in alts) + ")" for alts in self.terms)
+        return (" | " if self.any_of else " & ").join("(" + " | ".join(f"{alt}:*" for alt in alts) + ")" for alts in self.terms)
 
     def _fts_query(self) -> str:
-        return " AND ".join("(" + " OR ".join(f'"{alt}"*' for alt in alts) + ")" for alts in self.terms)
+        return (" OR " if self.any_of else " AND ").join("(" + " OR ".join(f'"{alt}"*' for alt in alts) + ")" for alts in self.terms)
 
     @property
     def words(self) -> list[str]:
@@ -212,6 +214,24 @@ def match(session: Session, q: str, *, public: bool) -> Match | None:
     if not words:
         return None
     m = Match([_alternatives(session, w) for w in words], public)
+    m._dialect = session.get_bind().dialect.name
+    return m
+
+
+#: Words of a case that look for similar cases: its longest distinct words, at most this many.
+SIMILAR_WORDS = 8
+
+
+def similar_to(session: Session, case: Complaint) -> Match | None:
+    """A staff search for the cases that share words with `case`'s summary and facts
+    (any of its longest words; more shared words rank higher)."""
+    words: list[str] = []
+    for text_ in [case.summary, *(a.facts for a in case.allegations)]:
+        words += [w for w in name_words(text_ or "") if len(w) >= 5 and not any(ch.isdigit() for ch in w)]
+    chosen = sorted(set(words), key=lambda w: (-len(w), w))[:SIMILAR_WORDS]
+    if not chosen:
+        return None
+    m = Match([[_cut(w)] for w in chosen], public=False, any_of=True)
     m._dialect = session.get_bind().dialect.name
     return m
 

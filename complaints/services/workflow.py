@@ -20,7 +20,7 @@ from complaints import access, labels, lifecycle
 from complaints.db import utcnow
 from complaints.enums import CASE_STAFF_ROLES, LinkKind, ReceivingBody, Role
 from complaints.lifecycle import State
-from complaints.models import CaseLink, Complaint, ComplaintRespondent, TransferTarget, User
+from complaints.models import CaseLink, Complaint, ComplaintRespondent, Respondent, TransferTarget, User
 from complaints.services import search
 from complaints.services.cases import completeness_errors
 from complaints.services.filing import standing_errors
@@ -34,6 +34,11 @@ PAGE_SIZE = 50
 COUNT_CAP = 1000
 #: Suggested duplicates: filed within this many days of each other.
 DUPLICATE_WINDOW = dt.timedelta(days=3)
+#: Suggested duplicates: each signal reads at most this many cases of the window.
+DUPLICATE_CANDIDATES = 200
+#: Suggested duplicates: the score a case needs (a shared respondent 2, the same
+#: precinct 3, region 0.5, category 1, shared words up to 2).
+DUPLICATE_THRESHOLD = 3.0
 
 
 # --------------------------------------------------------------------------- the queue
@@ -357,28 +362,52 @@ def admissibility_checklist(session: Session, case: Complaint) -> list[CheckItem
 
 
 def suggested_duplicates(session: Session, case: Complaint, limit: int = 8) -> list[Complaint]:
-    """Cases that may be the same complaint: same respondent and category, or same
-    precinct, received within a few days; not yet linked to this one."""
+    """Cases that may be the same complaint, best first: received within a few days of
+    it in the same election, not yet linked to it, and scored on what they share: a
+    respondent (by name key, so one spelt in another script counts), the precinct or
+    else the region, the category, and the words of the case (the search index). Each
+    signal reads a bounded slice of an index (the time window, at most CANDIDATES rows),
+    so the cost does not grow with the election."""
     if case.received_at is None:
-        return []
-    similar = []
-    if case.primary_respondent_id is not None and case.primary_category_id is not None:
-        similar.append(and_(Complaint.primary_respondent_id == case.primary_respondent_id,
-                            Complaint.primary_category_id == case.primary_category_id))
-    if case.precinct_id is not None:
-        similar.append(Complaint.precinct_id == case.precinct_id)
-    if not similar:
         return []
     linked = select(CaseLink.other_id).where(CaseLink.complaint_id == case.id).union(
         select(CaseLink.complaint_id).where(CaseLink.other_id == case.id))
-    query = (select(Complaint)
-             .where(or_(*similar), Complaint.id != case.id, Complaint.election_id == case.election_id,
-                    Complaint.status != State.DRAFT,
-                    Complaint.received_at.between(case.received_at - DUPLICATE_WINDOW,
-                                                  case.received_at + DUPLICATE_WINDOW),
-                    Complaint.id.not_in(linked))
-             .order_by(func.abs(Complaint.id - case.id)).limit(limit))
-    return list(session.scalars(query))
+    window = (select(Complaint.id)
+              .where(Complaint.id != case.id, Complaint.election_id == case.election_id,
+                     Complaint.status != State.DRAFT,
+                     Complaint.received_at.between(case.received_at - DUPLICATE_WINDOW,
+                                                   case.received_at + DUPLICATE_WINDOW),
+                     Complaint.id.not_in(linked)))
+    score: dict[int, float] = {}
+
+    def add(query: Select[Any], points: float) -> None:
+        for cid in session.scalars(query.limit(DUPLICATE_CANDIDATES)):
+            score[cid] = score.get(cid, 0.0) + points
+
+    keys = sorted({r.name_key for r in case.respondents if r.name_key})
+    if keys:
+        same_key = (select(ComplaintRespondent.complaint_id).join(Respondent)
+                    .where(Respondent.name_key.in_(keys)))
+        add(window.where(Complaint.id.in_(same_key)), 2)
+    if case.precinct_id is not None:
+        add(window.where(Complaint.precinct_id == case.precinct_id), 3)
+    elif case.region_id is not None:
+        add(window.where(Complaint.region_id == case.region_id), 0.5)
+    if case.primary_category_id is not None:
+        add(window.where(Complaint.primary_category_id == case.primary_category_id), 1)
+    similar = search.similar_to(session, case)
+    if similar is not None:
+        ranked = similar.ranked()
+        rows = session.execute(window.join(ranked, ranked.c.complaint_id == Complaint.id)
+                               .add_columns(ranked.c.rank).order_by(ranked.c.rank.desc())
+                               .limit(DUPLICATE_CANDIDATES)).all()
+        top = max((float(r) for _cid, r in rows), default=0.0)
+        for cid, rank in rows:
+            score[cid] = score.get(cid, 0.0) + (2 * float(rank) / top if top > 0 else 0)
+    best = sorted((s, -cid) for cid, s in score.items() if s >= DUPLICATE_THRESHOLD)
+    ids = [-neg for _s, neg in reversed(best)][:limit]
+    found = {c.id: c for c in session.scalars(select(Complaint).where(Complaint.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def assignable_staff(session: Session, case: Complaint) -> tuple[list[User], list[User]]:
