@@ -151,3 +151,22 @@ def test_api_list_takes_q(client: Any, session: Session) -> None:
     assert numbers == [case.registration_number]
     r = client.get("/api/v1/complaints?q=" + "x" * 300, headers={"Authorization": f"Bearer {token}"})
     assert r.status_code in (400, 422)
+
+
+def test_bulk_generated_cases_are_indexed_and_rebuild_agrees(session: Session, runner: Any) -> None:
+    from complaints.services import generate
+
+    el = stats.default_election(session)
+    assert el is not None
+    before = {r.complaint_id: (r.staff_words, r.public_words) for r in session.scalars(select(CaseSearch))}
+    generate.generate(session, 30, election=el, seed=3, commit=False)
+    rows = {r.complaint_id: (r.staff_words, r.public_words) for r in session.scalars(select(CaseSearch))}
+    assert len(rows) == len(before) + 30
+    session.commit()
+    result = runner.invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    rebuilt = {r.complaint_id: (r.staff_words, r.public_words) for r in session.scalars(select(CaseSearch))}
+    received = set(session.scalars(select(Complaint.id)))
+    assert set(rebuilt) == received
+    assert {k: v for k, v in rebuilt.items() if k in rows} == rows  # kept on write == rebuilt

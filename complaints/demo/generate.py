@@ -4,9 +4,9 @@ Rows go in with multi-row INSERTs, a batch at a time, not through the services (
 would take hours at a million cases). What the services guarantee is derived from the
 same sources, not copied: every step of a case's path is a rule of the lifecycle table
 and passes its guard at the time it is dated (`lifecycle.check`), the running clock is
-`lifecycle.running_clock`, the deadlines come from `services.deadlines`, and the
-dashboard counters from `services.stats`. Registration numbers come from the
-election's sequence; the history rows extend the single hash chain (the head row is
+`lifecycle.running_clock`, the deadlines come from `services.deadlines`, the
+dashboard counters from `services.stats` and the search rows from `services.search`.
+Registration numbers come from the election's sequence; the history rows extend the single hash chain (the head row is
 locked and moved per batch, so `audit verify` passes). Every case is marked
 `is_generated`."""
 from __future__ import annotations
@@ -58,7 +58,7 @@ from complaints.models import (
 )
 from complaints.models.election import election_zone
 from complaints.models.stats import StatCaseKeys
-from complaints.services import counters, deadlines, history
+from complaints.services import counters, deadlines, history, search
 
 #: (final path, weight). Each path is the list of actions taken after submission.
 PATHS: list[tuple[tuple[str, ...], float]] = [
@@ -288,6 +288,7 @@ def _batch(session: Session, pools: Pools, n: int, rng: random.Random) -> None:
                          for p, apid in zip(appealed, apids, strict=True)])
     _history(session, plans)
     _counters(session, plans, election)
+    search.index_cases(session, [p["id"] for p in plans])
 
 
 def _clock(row: dict[str, Any], state: State) -> None:

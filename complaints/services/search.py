@@ -26,18 +26,35 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, Integer, Select, cast, func, literal_column, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Integer, Select, cast, delete, func, literal_column, select, text
+from sqlalchemy.orm import Session, selectinload
 
-from complaints.models import CaseNote, CaseSearch, Complaint, Evidence, SearchWord
+from complaints.models import (
+    Allegation,
+    CaseNote,
+    CaseSearch,
+    Complaint,
+    ComplaintRespondent,
+    Decision,
+    Evidence,
+    Sanction,
+    SearchWord,
+)
 from complaints.names import name_words
 from complaints.services.register import public_entry
 
 __all__ = ["Match", "highlight", "match", "public_words", "reindex", "similar_to", "staff_words", "terms"]
 
+#: What `staff_words` and `public_words` read, loaded together for a batch.
+_EAGER = (selectinload(Complaint.allegations).selectinload(Allegation.category),
+          selectinload(Complaint.respondent_links).selectinload(ComplaintRespondent.respondent),
+          selectinload(Complaint.filer), selectinload(Complaint.election), selectinload(Complaint.region),
+          selectinload(Complaint.primary_category), selectinload(Complaint.appeals),
+          selectinload(Complaint.decisions).selectinload(Decision.sanctions).selectinload(Sanction.respondent))
 #: A query uses its first words only.
 MAX_TERMS = 6
 #: Words this long or longer are looked up by a prefix two letters shorter.
@@ -49,18 +66,21 @@ RANK_SCALE = 1_000_000
 FUZZY_WORDS = 3
 
 
+@lru_cache(maxsize=20_000)
+def _fold_text(text_: str) -> str:
+    return " ".join(name_words(text_))
+
+
 def _fold(parts: Iterable[str | None]) -> str:
-    words: list[str] = []
-    for part in parts:
-        if part:
-            words.extend(name_words(part))
-    return " ".join(words)
+    return " ".join(f for f in (_fold_text(p) for p in parts if p) if f)
 
 
-def staff_words(session: Session, case: Complaint) -> str:
+def staff_words(session: Session, case: Complaint, notes: list[str] | None = None,
+                files: list[str | None] | None = None) -> str:
     """Every searchable word of the case for staff: number, summary, allegations (facts
     and legal basis), respondents, filer and organisation, notes, evidence file names,
-    decisions."""
+    decisions. `notes` and `files` (note bodies, evidence file names) are read when
+    not given."""
     parts: list[str | None] = [case.registration_number, case.summary, case.remedy_sought, case.act_description,
                                case.place_detail, case.receiving_body_name]
     for a in case.allegations:
@@ -69,8 +89,12 @@ def staff_words(session: Session, case: Complaint) -> str:
         parts.append(r.name)
     if case.filer is not None:
         parts += [case.filer.name, case.filer.organisation]
-    parts += list(session.scalars(select(CaseNote.body).where(CaseNote.complaint_id == case.id)))
-    parts += list(session.scalars(select(Evidence.original_name).where(Evidence.complaint_id == case.id)))
+    if notes is None:
+        notes = list(session.scalars(select(CaseNote.body).where(CaseNote.complaint_id == case.id)))
+    if files is None:
+        files = list(session.scalars(select(Evidence.original_name).where(Evidence.complaint_id == case.id)))
+    parts += notes
+    parts += files
     for d in case.decisions:
         parts += [d.reasons, d.legal_basis, d.remedy, d.public_text]
     return _fold(parts)
@@ -107,13 +131,62 @@ def reindex(session: Session, case: Complaint) -> CaseSearch:
     return row
 
 
+def index_cases(session: Session, ids: list[int]) -> int:
+    """Write the search rows of many cases at once (bulk loads and `flask search
+    rebuild`): a few queries per batch instead of a few per case. Returns how many."""
+    if not ids:
+        return 0
+    cases = session.scalars(select(Complaint).where(Complaint.id.in_(ids)).options(*_EAGER)).all()
+    notes: dict[int, list[str]] = {}
+    for cid, body in session.execute(select(CaseNote.complaint_id, CaseNote.body).where(CaseNote.complaint_id.in_(ids))):
+        notes.setdefault(cid, []).append(body)
+    files: dict[int, list[str | None]] = {}
+    for cid, name in session.execute(select(Evidence.complaint_id, Evidence.original_name)
+                                     .where(Evidence.complaint_id.in_(ids))):
+        files.setdefault(cid, []).append(name)
+    rows = [{"id": c.id, "s": staff_words(session, c, notes.get(c.id, []), files.get(c.id, [])),
+             "p": public_words(c)} for c in cases]
+    session.execute(delete(CaseSearch).where(CaseSearch.complaint_id.in_(ids)))
+    if session.get_bind().dialect.name == "postgresql":
+        insert_row = text("INSERT INTO case_search (complaint_id, staff_words, public_words, staff_tsv, public_tsv) "
+                          "VALUES (:id, :s, :p, to_tsvector('simple', :s), to_tsvector('simple', :p))")
+    else:
+        insert_row = text("INSERT INTO case_search (complaint_id, staff_words, public_words) VALUES (:id, :s, :p)")
+    if rows:
+        session.execute(insert_row, rows)
+    _add_words(session, {w for r in rows for w in r["s"].split()})
+    session.flush()
+    return len(rows)
+
+
+def rebuild(session: Session, batch: int = 1000, progress: Any = None) -> int:
+    """Rewrite every case's search row, a batch per flush."""
+    last = 0
+    done = 0
+    while True:
+        ids = list(session.scalars(select(Complaint.id).where(Complaint.id > last).order_by(Complaint.id).limit(batch)))
+        if not ids:
+            return done
+        done += index_cases(session, ids)
+        last = ids[-1]
+        session.expunge_all()
+        if progress is not None:
+            progress(len(ids))
+
+
 def _add_words(session: Session, words: set[str]) -> None:
-    words = {w for w in words if 3 <= len(w) <= 60 and not w.isdigit()}
-    if not words:
-        return
-    known = set(session.scalars(select(SearchWord.word).where(SearchWord.word.in_(sorted(words)))))
-    for w in sorted(words - known):
-        session.add(SearchWord(word=w))
+    """Add the words the list lacks. Two transactions adding one new word at once do
+    not collide: the second insert does nothing."""
+    wanted = sorted(w for w in words if 3 <= len(w) <= 60 and not w.isdigit())
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        new = set(chunk) - set(session.scalars(select(SearchWord.word).where(SearchWord.word.in_(chunk))))
+        if new:
+            session.execute(upsert(SearchWord).values([{"word": w} for w in sorted(new)]).on_conflict_do_nothing())
 
 
 def on_change(session: Session, case: Complaint, action: str, from_state: str | None, to_state: str) -> None:

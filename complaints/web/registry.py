@@ -1,9 +1,11 @@
 """The respondent registry's administration: `/admin/respondents/merge` lists records
-that look like one person or body (the same name key) and merges two of them."""
+that look like one person or body (the same name key) and merges two of them. Also the
+operators' `flask --app app search rebuild`, which rewrites every case's search row."""
 from __future__ import annotations
 
 from typing import Any
 
+import click
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,13 +15,29 @@ from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from complaints.db import db
-from complaints.models import ComplaintRespondent, Respondent
-from complaints.services import filing
+from complaints.models import Complaint, ComplaintRespondent, Respondent
+from complaints.services import filing, search
 from complaints.services.errors import ValidationError
 from complaints.services.respondents import merge_respondents
 from complaints.web.auth import roles_required
 
-bp = Blueprint("registry", __name__)
+bp = Blueprint("registry", __name__, cli_group=None)
+
+
+@bp.cli.group("search")
+def search_group() -> None:
+    """The full-text search index."""
+
+
+@search_group.command("rebuild")
+def search_rebuild_command() -> None:
+    """Rewrite every case's search row (after a bulk load or a change of folding rules)."""
+    session = db.session()
+    total = session.scalar(select(func.count(Complaint.id))) or 0
+    with click.progressbar(length=total, label="Indexing cases") as bar:
+        done = search.rebuild(session, progress=bar.update)
+    session.commit()
+    click.echo(f"Indexed {done} case(s).")
 
 
 class MergeForm(FlaskForm):
