@@ -170,3 +170,16 @@ def test_bulk_generated_cases_are_indexed_and_rebuild_agrees(session: Session, r
     received = set(session.scalars(select(Complaint.id)))
     assert set(rebuilt) == received
     assert {k: v for k, v in rebuilt.items() if k in rows} == rows  # kept on write == rebuilt
+
+
+def test_evidence_file_names_are_searchable_by_staff(session: Session, users: dict[str, User], tmp_path: Any) -> None:
+    import io
+
+    from complaints.services import evidence_store
+    from tests import evidence_files
+
+    case = new_case(session, summary="Фото с участка.")
+    evidence_store.intake_file(session, case, io.BytesIO(evidence_files.png(b"search")), "uchastok_1001_foto.png",
+                               actor=users["monitor"], evidence_dir=str(tmp_path), max_file=2**20, max_case=2**22)
+    assert case.registration_number in found(session, "uchastok_1001_foto")
+    assert case.registration_number not in found(session, "uchastok_1001_foto", public=True)
