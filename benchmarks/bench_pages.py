@@ -77,7 +77,11 @@ def main() -> int:
              ("public register, search", "/public/register?q=babanov"),
              ("public register, filtered", f"/public/register?region={region}&status=published")]
     if "workflow.queue" in app.view_functions:
-        pages += [("work queue", "/cases"), ("work queue, overdue", "/cases?overdue=1")]
+        pages += [("work queue", "/cases"), ("work queue, overdue", "/cases?overdue=1"),
+                  ("queue search, common word", "/cases?q=Jeenbekov&status=all"),
+                  ("queue search, word in every case", "/cases?q=generated&status=all"),
+                  ("queue search, rare word", "/cases?q=speech&status=all"),
+                  ("queue search, misspelt words", "/cases?q=Nazarbaev+Bbanov&status=all")]
     if "api.stats" in app.view_functions or any(r.rule == "/api/v1/stats" for r in app.url_map.iter_rules()):
         pages.append(("API stats", "/api/v1/stats"))
 

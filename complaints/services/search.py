@@ -252,21 +252,46 @@ class Match:
         return Complaint.id.in_(self.ids())
 
     def ids(self) -> Select[Any]:
-        return select(self.ranked().c.complaint_id)
+        """The ids of the matching cases (no rank computed)."""
+        if self._dialect == "postgresql":
+            return select(CaseSearch.complaint_id).where(self._tsv().op("@@")(self._tsquery()))
+        return select(literal_column("rowid")).select_from(text("case_search_fts")).where(self._fts_match())
 
     def ranked(self) -> Any:
         """A subquery (complaint_id, rank) of the matching cases; higher rank is better."""
-        dialect = self._dialect
-        if dialect == "postgresql":
-            column = CaseSearch.public_tsv if self.public else CaseSearch.staff_tsv
-            query = func.to_tsquery(literal_column("'simple'"), self._pg_query())
-            return (select(CaseSearch.complaint_id, cast(func.ts_rank(column, query) * RANK_SCALE, Integer).label("rank"))
-                    .where(column.op("@@")(query)).subquery())
+        if self._dialect == "postgresql":
+            return (select(CaseSearch.complaint_id, self._pg_rank().label("rank"))
+                    .where(self._tsv().op("@@")(self._tsquery())).subquery())
+        return (select(literal_column("rowid").label("complaint_id"),
+                       cast(literal_column("-rank") * RANK_SCALE, Integer).label("rank"))
+                .select_from(text("case_search_fts")).where(self._fts_match()).subquery())
+
+    def rank_window(self, base: Select[Any], limit: int) -> Any:
+        """A subquery (complaint_id, rank) of the newest `limit` cases of `base` that
+        match: only these are ranked, so a word found in most cases costs a bounded
+        amount of ranking work."""
+        if self._dialect == "postgresql":
+            return (base.join(CaseSearch, CaseSearch.complaint_id == Complaint.id)
+                    .where(self._tsv().op("@@")(self._tsquery()))
+                    .with_only_columns(Complaint.id.label("complaint_id"), self._pg_rank().label("rank"))
+                    .order_by(Complaint.id.desc()).limit(limit).subquery())
+        ranked = self.ranked()
+        return (base.join(ranked, ranked.c.complaint_id == Complaint.id)
+                .with_only_columns(Complaint.id.label("complaint_id"), ranked.c.rank)
+                .order_by(Complaint.id.desc()).limit(limit).subquery())
+
+    def _tsv(self) -> Any:
+        return CaseSearch.public_tsv if self.public else CaseSearch.staff_tsv
+
+    def _tsquery(self) -> Any:
+        return func.to_tsquery(literal_column("'simple'"), self._pg_query())
+
+    def _pg_rank(self) -> Any:
+        return cast(func.ts_rank(self._tsv(), self._tsquery()) * RANK_SCALE, Integer)
+
+    def _fts_match(self) -> Any:
         col = "public_words" if self.public else "staff_words"
-        return (select(literal_column("rowid").label("complaint_id"), cast(literal_column("-rank") * RANK_SCALE, Integer).label("rank"))
-                .select_from(text("case_search_fts"))
-                .where(text("case_search_fts MATCH :fts").bindparams(fts=f"{{{col}}} : ({self._fts_query()})"))
-                .subquery())
+        return text("case_search_fts MATCH :fts").bindparams(fts=f"{{{col}}} : ({self._fts_query()})")
 
     _dialect: str = "sqlite"
 

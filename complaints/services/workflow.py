@@ -30,6 +30,9 @@ ACTIVE_STATES = frozenset(lifecycle.OPEN_STATES | lifecycle.DECIDED_STATES | {St
 #: Every state but draft (as a list of values, so an index on status serves it).
 RECEIVED_STATES = frozenset(s for s in State if s != State.DRAFT)
 PAGE_SIZE = 50
+#: A search in the queue ranks the newest this many matching cases (with its filters):
+#: a word found in most cases costs no more than this.
+SEARCH_WINDOW = 1000
 #: Counts per filter stop here: an exact count of a million rows costs a full scan.
 COUNT_CAP = 1000
 #: Suggested duplicates: filed within this many days of each other.
@@ -104,18 +107,13 @@ class QueueFilters:
 
 
 def _base(user: User, f: QueueFilters, *, with_status: bool = True, quick: bool = True,
-          now: dt.datetime) -> Select[Complaint]:
+          now: dt.datetime, with_search: bool = True) -> Select[Complaint]:
     # Staff may see every received case (access.can_view); drafts are never in the queue.
     query = select(Complaint) if access.is_staff(user) else access.visible_cases(user)
     if f.election_id is not None:
         query = query.where(Complaint.election_id == f.election_id)
     if with_status:
-        if f.status == "":
-            query = query.where(Complaint.status.in_(sorted(ACTIVE_STATES)))
-        elif f.status != "all":
-            query = query.where(Complaint.status == f.status)
-        else:
-            query = query.where(Complaint.status.in_(sorted(RECEIVED_STATES)))
+        query = query.where(_status_condition(f))
     if f.category_id is not None:
         query = query.where(Complaint.primary_category_id == f.category_id)
     if f.region_id is not None:
@@ -129,13 +127,21 @@ def _base(user: User, f: QueueFilters, *, with_status: bool = True, quick: bool 
     if f.respondent_id is not None:
         query = query.where(Complaint.id.in_(select(ComplaintRespondent.complaint_id)
                                              .where(ComplaintRespondent.respondent_id == f.respondent_id)))
-    if f.q:
+    if f.q and with_search:
         query = query.where(f.match.condition() if f.match is not None else false())
     if quick:
         for name in QueueFilters.QUICK:
             if getattr(f, name):
                 query = query.where(_quick_condition(name, user, now))
     return query
+
+
+def _status_condition(f: QueueFilters) -> Any:
+    if f.status == "":
+        return Complaint.status.in_(sorted(ACTIVE_STATES))
+    if f.status != "all":
+        return Complaint.status == f.status
+    return Complaint.status.in_(sorted(RECEIVED_STATES))
 
 
 def _quick_condition(name: str, user: User, now: dt.datetime) -> Any:
@@ -176,6 +182,8 @@ class QueuePage:
     next_cursor: str | None
     status_counts: dict[str, int] = field(default_factory=dict)
     quick_counts: dict[str, int] = field(default_factory=dict)
+    #: The counts are lower bounds (a search counts within its window of matches).
+    counts_partial: bool = False
 
 
 def queue_page(session: Session, user: User, f: QueueFilters, cursor: str | None = None,
@@ -209,13 +217,14 @@ def queue_page(session: Session, user: User, f: QueueFilters, cursor: str | None
 
 def _search_page(session: Session, user: User, f: QueueFilters, cursor: str | None, limit: int,
                  now: dt.datetime) -> QueuePage:
-    """A page of search results with the queue's filters: keyset on (rank, id)."""
+    """A page of search results with the queue's filters, best first: keyset on (rank, id) over the
+    newest SEARCH_WINDOW matching cases."""
     eager = (selectinload(Complaint.assignee), selectinload(Complaint.region),
              selectinload(Complaint.primary_category), selectinload(Complaint.primary_respondent))
     if f.match is None:
         return QueuePage([], None, *queue_counts(session, user, f, now))
-    ranked = f.match.ranked()
-    query = _base(user, f, now=now).join(ranked, ranked.c.complaint_id == Complaint.id).add_columns(ranked.c.rank)
+    ranked = f.match.rank_window(_base(user, f, now=now, with_search=False), SEARCH_WINDOW)
+    query = select(Complaint, ranked.c.rank).join(ranked, ranked.c.complaint_id == Complaint.id)
     after = decode_rank_cursor(cursor)
     if after is not None:
         query = query.where(or_(ranked.c.rank < after[0], and_(ranked.c.rank == after[0], Complaint.id < after[1])))
@@ -227,7 +236,36 @@ def _search_page(session: Session, user: User, f: QueueFilters, cursor: str | No
         last_case, last_rank = page[-1]
         raw = json.dumps(["r", int(last_rank), last_case.id])
         next_cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-    return QueuePage([c for c, _rank in page], next_cursor, *queue_counts(session, user, f, now))
+    status_counts, quick_counts, partial = _search_counts(session, user, f, now)
+    return QueuePage([c for c, _rank in page], next_cursor, status_counts, quick_counts, partial)
+
+
+def _search_counts(session: Session, user: User, f: QueueFilters,
+                   now: dt.datetime) -> tuple[dict[str, int], dict[str, int], bool]:
+    """The queue's counts for a search, in one query over the newest SEARCH_WINDOW + 1
+    matching cases (the other filters applied): every count reads the same bounded
+    window. When more cases match, the counts are lower bounds (`partial`)."""
+    assert f.match is not None
+    window = (f.match.rank_window(_base(user, f, with_status=False, quick=False, now=now, with_search=False),
+                                  SEARCH_WINDOW + 1))
+    columns: dict[str, Any] = {}
+    for s in State:
+        if s != State.DRAFT:
+            columns[f"s:{s.value}"] = func.count().filter(Complaint.status == s)
+    columns["s:all"] = func.count().filter(Complaint.status.in_(sorted(RECEIVED_STATES)))
+    columns["s:"] = func.count().filter(Complaint.status.in_(sorted(ACTIVE_STATES)))
+    for name in QueueFilters.QUICK:
+        conds = [_status_condition(f)] + [_quick_condition(other, user, now) for other in QueueFilters.QUICK
+                                          if other == name or getattr(f, other)]
+        columns[f"q:{name}"] = func.count().filter(and_(*conds))
+    columns["total"] = func.count()
+    row = session.execute(select(*(c.label(k.replace(":", "_") or "x") for k, c in columns.items()))
+                          .select_from(Complaint).where(Complaint.id.in_(select(window.c.complaint_id)))).one()
+    values = dict(zip(columns, row, strict=True))
+    partial = values["total"] > SEARCH_WINDOW
+    status_counts = {k[2:]: int(v) for k, v in values.items() if k.startswith("s:")}
+    quick_counts = {k[2:]: int(v) for k, v in values.items() if k.startswith("q:")}
+    return status_counts, quick_counts, partial
 
 
 def decode_rank_cursor(cursor: str | None) -> tuple[int, int] | None:
@@ -286,8 +324,11 @@ def queue_counts(session: Session, user: User, f: QueueFilters,
     return status_counts, quick_counts
 
 
-def count_label(n: int) -> str:
-    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
+def count_label(n: int, partial: bool = False) -> str:
+    """A count as shown: capped counts and lower bounds get a "+"."""
+    if n > COUNT_CAP:
+        return f"{COUNT_CAP}+"
+    return f"{n}+" if partial and n else str(n)
 
 
 # --------------------------------------------------------------------------- admissibility

@@ -266,7 +266,7 @@ def queue() -> Any:
         categories=db.session.scalars(categories_q).all(), regions=db.session.scalars(
             select(Region).order_by(Region.name)).all(),
         respondents=db.session.scalars(respondents_q.limit(500)).all(), staff=staff,
-        active_states=wf.ACTIVE_STATES, count_label=wf.count_label,
+        active_states=wf.ACTIVE_STATES, count_label=partial(wf.count_label, partial=page.counts_partial),
         sms_waiting=sms.waiting(db.session()) if access.handles_sms_intake(current_user) else [],
         hl=partial(search.highlight, words=filters.match.words) if filters.match is not None else None,
         bulk=bulk_form())
