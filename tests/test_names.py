@@ -133,3 +133,26 @@ def test_recusal_follows_the_name_key(session: Session) -> None:
     session.flush()
     assert investigator.affiliation_id != twin.id
     assert access.is_recused(investigator, case)
+
+
+def test_the_migrations_fold_names_as_the_application_does() -> None:
+    """The revisions that filled name keys and search rows keep their own copy of the
+    folding (a migration never imports application code). If the rules change, this
+    fails: write a revision that recomputes the keys, and run `flask search rebuild`."""
+    import importlib.util
+    from pathlib import Path
+
+    versions = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+    copies = []
+    for pattern, attr in (("*_4e1b7a9c2d10_*.py", "name_key"), ("*_8c2f6e1a4b57_*.py", "fold")):
+        path = next(versions.glob(pattern))
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        copies.append(getattr(module, attr))
+    key_copy, fold_copy = copies
+    for row in SPELLINGS:
+        for spelling in [*row, "Участковая комиссия 1001", "KG2017P-000103"]:
+            assert key_copy(spelling) == name_key(spelling), spelling
+            assert " ".join(sorted(fold_copy(spelling))) == name_key(spelling), spelling

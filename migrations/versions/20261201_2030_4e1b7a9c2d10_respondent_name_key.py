@@ -44,8 +44,9 @@ def name_key(name: str) -> str:
     latin = _APOSTROPHES.sub("", "".join(ch for ch in latin if not unicodedata.combining(ch)).lower())
     words = []
     for word in _WORD.findall(latin):
-        for pattern, replacement in _RULES:
-            word = pattern.sub(replacement, word)
+        if not any(ch.isdigit() for ch in word):  # numbers stay as written
+            for pattern, replacement in _RULES:
+                word = pattern.sub(replacement, word)
         if word:
             words.append(word)
     return " ".join(sorted(words))[:200]
