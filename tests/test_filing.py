@@ -347,3 +347,19 @@ def test_deficient_case_edit_corrects_content(client, auth, session, users, demo
     svc.apply_action(session, case, Action.CURE, users["monitor"], {"note": "fixed"})
     session.commit()
     assert client.get(f"/complaints/{case.id}/edit").status_code == 302
+
+
+def test_new_respondent_in_another_script_names_the_registry_record(client, auth, session, users, demo):
+    """Typing "Жээнбеков Сооронбай" as a new candidate offers, and uses, the registry's
+    "Sooronbay Jeenbekov": one record, counted once."""
+    existing = session.scalar(select(Respondent).where(Respondent.name == "Sooronbay Jeenbekov"))
+    assert existing is not None
+    auth.login("monitor")
+    data = form_data(demo, submit="1", **{"respondents-1-new_kind": "candidate",
+                                          "respondents-1-new_name": "Жээнбеков  Сооронбай"})
+    response = client.post("/complaints/new", data=data)
+    assert response.status_code == 302
+    case = newest_case(session, users["monitor"])
+    assert [r.id for r in case.respondents] == [demo["babanov"].id, existing.id]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "already in the registry as “Sooronbay Jeenbekov”" in page

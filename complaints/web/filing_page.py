@@ -142,8 +142,13 @@ def _respondent_ids(form: FilingForm, election: Election) -> list[int]:
         if row.respondent_id.data:
             ids.append(row.respondent_id.data)
         else:
-            ids.append(filing.find_or_add_respondent(db.session, row.new_kind.data, row.new_name.data,
-                                                     election_id=election.id).id)
+            found = filing.find_or_add_respondent(db.session, row.new_kind.data, row.new_name.data,
+                                                  election_id=election.id)
+            if " ".join((row.new_name.data or "").split()).casefold() != found.name_folded:
+                # The same name in another script or spelling: the registry's record is used.
+                flash(_("“%(typed)s” is already in the registry as “%(name)s”: the case names that record.",
+                        typed=row.new_name.data, name=found.name), "info")
+            ids.append(found.id)
     if len(set(ids)) != len(ids):
         raise ValidationError("The same respondent is listed twice.",
                                   {"respondents": "The same respondent is listed twice."})
