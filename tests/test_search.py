@@ -156,7 +156,7 @@ def test_api_list_takes_q(client: Any, session: Session) -> None:
 
 
 def test_bulk_generated_cases_are_indexed_and_rebuild_agrees(session: Session, runner: Any) -> None:
-    from complaints.services import generate
+    from complaints.demo import generate
 
     el = stats.default_election(session)
     assert el is not None

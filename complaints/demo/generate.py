@@ -6,9 +6,9 @@ same sources, not copied: every step of a case's path is a rule of the lifecycle
 and passes its guard at the time it is dated (`lifecycle.check`), the running clock is
 `lifecycle.running_clock`, the deadlines come from `services.deadlines`, the
 dashboard counters from `services.stats` and the search rows from `services.search`.
-Registration numbers come from the election's sequence; the history rows extend the single hash chain (the head row is
-locked and moved per batch, so `audit verify` passes). Every case is marked
-`is_generated`."""
+Registration numbers come from the election's sequence; the history rows extend the
+single hash chain (the head row is locked and moved per batch, so `audit verify`
+passes). Every case is marked `is_generated`."""
 from __future__ import annotations
 
 import datetime as dt

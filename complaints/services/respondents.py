@@ -22,7 +22,7 @@ from complaints.models import (
     Sanction,
     User,
 )
-from complaints.services import history, search, stats
+from complaints.services import counters, history, search
 from complaints.services.cases import record_history_only
 from complaints.services.errors import ValidationError
 
@@ -67,7 +67,7 @@ def merge_respondents(session: Session, keep: Respondent, drop: Respondent, *, a
         record_history_only(session, case, actor=actor, action="respondent_merged", internal=True,
                             payload={"kept_id": keep.id, "kept": keep.name, "dropped_id": drop.id,
                                      "dropped": dropped_name})
-        stats.record(session, case)
+        counters.record(session, case)
         search.reindex(session, case)
     history.append_admin(session, actor, "respondents_merged", f"respondent:{keep.id}",
                          payload={"kept_id": keep.id, "kept": keep.name, "dropped_id": drop.id,

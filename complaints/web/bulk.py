@@ -90,5 +90,4 @@ def apply() -> Any:
     if action == Action.TRANSFER and form.note.data:
         data["note"] = form.note.data
     items = bulk.bulk_apply(db.session, selection, action, current_user, data)
-    db.session.commit()
     return render_template("workflow/bulk_result.html", errors=[], items=items, action=LABELS[action])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,29 +14,15 @@ from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from complaints.db import db
-from complaints.models import Complaint, ComplaintRespondent, Respondent
-from complaints.services import filing, search
+from complaints.models import ComplaintRespondent, Respondent
+from complaints.search_cli import search_group
+from complaints.services import filing
 from complaints.services.errors import ValidationError
 from complaints.services.respondents import merge_respondents
 from complaints.web.auth import roles_required
 
 bp = Blueprint("registry", __name__, cli_group=None)
-
-
-@bp.cli.group("search")
-def search_group() -> None:
-    """The full-text search index."""
-
-
-@search_group.command("rebuild")
-def search_rebuild_command() -> None:
-    """Rewrite every case's search row (after a bulk load or a change of folding rules)."""
-    session = db.session()
-    total = session.scalar(select(func.count(Complaint.id))) or 0
-    with click.progressbar(length=total, label="Indexing cases") as bar:
-        done = search.rebuild(session, progress=bar.update)
-    session.commit()
-    click.echo(f"Indexed {done} case(s).")
+bp.cli.add_command(search_group)
 
 
 class MergeForm(FlaskForm):
@@ -99,9 +84,7 @@ def merge() -> Any:
         return _page(form, 422)
     try:
         result = merge_respondents(db.session, keep, drop, actor=current_user)
-    except ValidationError as exc:
-        db.session.rollback()
+    except ValidationError as exc:  # refused before it wrote anything
         form.drop_id.errors = [exc.message]
         return _page(form, 422)
-    db.session.commit()
     return _page(MergeForm(formdata=None), merged=result)
