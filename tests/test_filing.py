@@ -350,16 +350,16 @@ def test_deficient_case_edit_corrects_content(client, auth, session, users, demo
 
 
 def test_new_respondent_in_another_script_names_the_registry_record(client, auth, session, users, demo):
-    """Typing "Жээнбеков Сооронбай" as a new candidate offers, and uses, the registry's
-    "Sooronbay Jeenbekov": one record, counted once."""
-    existing = session.scalar(select(Respondent).where(Respondent.name == "Sooronbay Jeenbekov"))
+    """Typing "Jeenbekov Sooronbai" as a new candidate offers, and uses, the registry's
+    "Сооронбай Жээнбеков": one record, counted once."""
+    existing = session.scalar(select(Respondent).where(Respondent.name == "Сооронбай Жээнбеков"))
     assert existing is not None
     auth.login("monitor")
     data = form_data(demo, submit="1", **{"respondents-1-new_kind": "candidate",
-                                          "respondents-1-new_name": "Жээнбеков  Сооронбай"})
+                                          "respondents-1-new_name": "Jeenbekov  Sooronbai"})
     response = client.post("/complaints/new", data=data)
     assert response.status_code == 302
     case = newest_case(session, users["monitor"])
     assert [r.id for r in case.respondents] == [demo["babanov"].id, existing.id]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "already in the registry as “Sooronbay Jeenbekov”" in page
+    assert "already in the registry as “Сооронбай Жээнбеков”" in page

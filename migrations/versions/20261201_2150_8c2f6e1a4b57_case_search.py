@@ -1,8 +1,8 @@
 """Full-text search: the case_search index (tsvector + GIN on PostgreSQL, FTS5 on SQLite) and its word list (pg_trgm), built for the cases already stored.
 
 Revision ID: 8c2f6e1a4b57
-Revises: d4e7a1c9b205
-Create Date: 2026-12-01 21:40:00.000000+00:00
+Revises: e5b8c2d4f611
+Create Date: 2026-12-01 21:50:00.000000+00:00
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from kyrgyz_transliteration import to_latin
 from sqlalchemy.dialects import postgresql
 
 revision: str = '8c2f6e1a4b57'
-down_revision: str | None = 'd4e7a1c9b205'
+down_revision: str | None = 'e5b8c2d4f611'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
