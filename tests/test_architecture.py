@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("services", ("complaints.services",)),
     ("tools", ("complaints.demo", "complaints.seed", "complaints.seed_live", "complaints.forms",
                "complaints.audit_cli", "complaints.backup_cli", "complaints.stats_cli", "complaints.notices_cli",
-               "complaints.tokens_cli")),
+               "complaints.tokens_cli", "complaints.search_cli")),
     ("web", ("complaints.web",)),
     ("api", ("complaints.api",)),
     ("app", ("complaints.cli", "complaints")),
