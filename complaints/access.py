@@ -41,6 +41,9 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "dashboard.export_cases_csv": ROLES_STAFF,
     "dashboard.export_cases_json": ROLES_STAFF,
     "admin.index": ROLES_ADMIN,
+    "bulk.apply": ROLES_CASE_STAFF,
+    "registry.merge_page": ROLES_ADMIN,
+    "registry.merge": ROLES_ADMIN,
 }
 
 

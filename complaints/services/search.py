@@ -154,7 +154,7 @@ def index_cases(session: Session, ids: list[int]) -> int:
         insert_row = text("INSERT INTO case_search (complaint_id, staff_words, public_words) VALUES (:id, :s, :p)")
     if rows:
         session.execute(insert_row, rows)
-    _add_words(session, {w for r in rows for w in r["s"].split()})
+    _add_words(session, {w for r in rows for w in str(r["s"]).split()})
     session.flush()
     return len(rows)
 
@@ -178,10 +178,9 @@ def _add_words(session: Session, words: set[str]) -> None:
     """Add the words the list lacks. Two transactions adding one new word at once do
     not collide: the second insert does nothing."""
     wanted = sorted(w for w in words if 3 <= len(w) <= 60 and not w.isdigit())
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    upsert: Any = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         new = set(chunk) - set(session.scalars(select(SearchWord.word).where(SearchWord.word.in_(chunk))))
